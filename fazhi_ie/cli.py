@@ -1,0 +1,99 @@
+"""The ``fazhi-ie`` command: a thin layer over the public API."""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from contextlib import nullcontext
+from typing import Sequence
+
+from . import __version__, lexicon
+from .evaluate import format_score, load_gold, score
+from .io import FactWriter, UnreadableFileError, atomic_output, format_for, iter_files, read_text
+from .pipeline import BACKENDS, Extractor, ModelNotAvailableError
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    extractor = Extractor(backend=args.backend)
+    files = list(iter_files(args.paths))
+    if not files:
+        print("fazhi-ie: no input files found", file=sys.stderr)
+        return 2
+    fmt = format_for(args.output) if args.output else "jsonl"
+    sink = atomic_output(args.output, force=args.force) if args.output else nullcontext(sys.stdout)
+    failed, per_subject, n_docs = 0, Counter(), 0
+    with sink as fh:
+        writer = FactWriter(fh, fmt)
+        for path in tqdm(files, desc="reports", unit="file", disable=args.quiet or None, file=sys.stderr):
+            try:
+                text = read_text(path)
+            except (UnreadableFileError, OSError) as exc:
+                tqdm.write(f"fazhi-ie: skipped {path}: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            doc = extractor(text, report_year=args.report_year, id=str(path))
+            writer.write(doc)
+            n_docs += 1
+            per_subject.update(f.subject for f in doc.facts)
+    if not args.quiet:
+        _summary(n_docs, failed, per_subject)
+    return 1 if failed and not n_docs else 0
+
+
+def _summary(n_docs: int, failed: int, per_subject: Counter) -> None:
+    core = lexicon.core_subjects()
+    print(f"\n{n_docs} reports read, {failed} skipped, {sum(per_subject.values())} facts", file=sys.stderr)
+    for subject, n in sorted(per_subject.items(), key=lambda kv: (kv[0] not in core, -kv[1])):
+        print(f"  {subject:24}{n:6d}{'  core' if subject in core else ''}", file=sys.stderr)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    gold = load_gold(args.gold)
+    extractor = Extractor(backend=args.backend)
+    predicted = [extractor(d.text, id=d.id) for d in gold]
+    result = score(gold, predicted)
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_score(result, show_misses=args.misses))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fazhi-ie", description="Count facts from Chinese rule-of-law government reports.")
+    parser.add_argument("--version", action="version", version=f"fazhi-ie {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser("extract", help="extract facts from report files or folders")
+    ex.add_argument("paths", nargs="+", help="text files, or folders of .txt files")
+    ex.add_argument("-o", "--output", help="write to this .jsonl or .csv file (default: JSONL on stdout)")
+    ex.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    ex.add_argument("--backend", choices=BACKENDS, default="auto")
+    ex.add_argument("--report-year", type=int, default=None, help="the year the reports cover, if known")
+    ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    ex.set_defaults(func=_cmd_extract)
+
+    ev = sub.add_parser("evaluate", help="score extraction against a gold JSONL file")
+    ev.add_argument("gold", help="gold annotations (JSONL, see annotations/GUIDELINES.md)")
+    ev.add_argument("--backend", choices=BACKENDS, default="auto")
+    ev.add_argument("--misses", action="store_true", help="list every missed and spurious fact")
+    ev.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ev.set_defaults(func=_cmd_evaluate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (FileExistsError, FileNotFoundError, ValueError, ModelNotAvailableError) as exc:
+        print(f"fazhi-ie: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""The outline of a report: headings → section paths; issuer and report year.
+
+``parse_outline(text)`` returns the headings with their offsets;
+``Outline.path_at(offset)`` gives the heading path that governs a character.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass
+
+from . import lexicon
+
+
+@dataclass(frozen=True)
+class Heading:
+    style: str        # a key of line_styles, or "clause"
+    ordinal: str      # 一、 / (八) / 一是
+    title: str        # the heading text without its ordinal (the "measure")
+    start: int        # offset of the ordinal
+    end: int          # end of the region the heading governs
+
+    @property
+    def label(self) -> str:
+        return self.ordinal + self.title
+
+
+@functools.cache
+def _patterns():
+    data = lexicon.load("headings")
+    line = {name: re.compile(rf"[ \t\u3000\xa0]*({pat})") for name, pat in data["line_styles"].items()}
+    clause = re.compile(rf"(?:^|(?<=[。；;：:！!？?]))[ \t\u3000]*({data['clause_style']})")
+    return line, clause, data["max_title_chars"]
+
+
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+def heading_title(body: str, own_line: bool) -> str:
+    """The title of a heading whose text (after the ordinal) is ``body``."""
+    _, _, max_chars = _patterns()
+    body = body.strip()
+    if own_line:
+        return body.rstrip("。.;；")
+    m = _SENTENCE_END.search(body)
+    first = body[: m.start()] if m else body
+    if len(first) <= max_chars and not _DIGIT.search(first):
+        return first.strip()
+    m = _CLAUSE_END.search(body)
+    return (body[: m.start()] if m else body).strip()
+
+
+def _is_own_line(body: str) -> bool:
+    _, _, max_chars = _patterns()
+    stripped = body.strip().rstrip("。.")
+    return len(stripped) <= max_chars + 10 and not _SENTENCE_END.search(stripped)
+
+
+@dataclass
+class Outline:
+    headings: list[Heading]
+
+    def __post_init__(self) -> None:
+        self._starts = [h.start for h in self.headings]
+
+    def path_at(self, offset: int) -> list[Heading]:
+        """Headings governing ``offset``, outermost first."""
+        idx = bisect.bisect_right(self._starts, offset)
+        return [h for h in self.headings[:idx] if h.start <= offset < h.end]
+
+
+def _lines(text: str):
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        yield pos, line.rstrip("\r\n")
+        pos += len(line)
+
+
+def parse_outline(text: str) -> Outline:
+    """Find headings (一、 (一) 1. (1) 【…】 and 一是 clauses) and the regions they govern."""
+    line_styles, clause_re, _ = _patterns()
+    headings: list[Heading] = []
+    depth: list[str] = []          # styles in the order they first nested
+    open_: list[list] = []         # [style, ordinal, title, start] per open heading
+    ends: dict[int, int] = {}
+
+    def close_from(level: int, at: int) -> None:
+        for item in open_[level:]:
+            ends[id(item)] = at
+        del open_[level:]
+
+    records: list[list] = []
+    for line_start, line in _lines(text):
+        if not line.strip():
+            continue
+        for name, pat in line_styles.items():
+            m = pat.match(line)
+            if not m:
+                continue
+            body = line[m.end():]
+            if not body.strip():
+                break
+            if name in depth:
+                level = depth.index(name)
+                close_from(level, line_start)
+                depth[:] = depth[: level + 1]
+            else:
+                close_from(len(open_), line_start)
+                depth.append(name)
+                level = len(depth) - 1
+                # a style first seen below fewer open headings than its depth: keep depth in sync
+                if level > len(open_):
+                    depth[:] = depth[: len(open_)] + [name]
+            own = _is_own_line(body)
+            item = [name, m.group(1), heading_title(body, own), line_start + m.start(1)]
+            open_.append(item)
+            records.append(item)
+            break
+        # ordinal clauses inside this line
+        clauses = [c for c in clause_re.finditer(line)]
+        for i, c in enumerate(clauses):
+            end = line_start + (clauses[i + 1].start(1) if i + 1 < len(clauses) else len(line))
+            body = line[c.end(1):]
+            item = ["clause", c.group(1), heading_title(body, False), line_start + c.start(1)]
+            records.append(item)
+            ends[id(item)] = end
+    close_from(0, len(text))
+    for item in records:
+        headings.append(Heading(item[0], item[1], item[2], item[3], ends[id(item)]))
+    headings.sort(key=lambda h: h.start)
+    return Outline(headings)
+
+
+_YEAR = r"((?:19|20)[0-9]{2})"
+_TITLE_YEAR = re.compile(_YEAR + r"年度?[^\n。]{0,40}?(?:报告|总结|情况|工作要点|公告|年报)")
+_ANY_YEAR = re.compile(_YEAR + r"年")
+_ISSUER = re.compile(
+    r"([\u4e00-\u9fff]{1,12}?(?:省|自治区|市|区|县|旗|州|盟|镇|乡|街道)(?:人民政府|政府|办事处)"
+    r"|[\u4e00-\u9fff]{2,14}?(?:局|委员会|厅|办公室|人大常委会))"
+)
+_HEAD_CHARS = 600
+
+
+def find_report_year(text: str) -> int | None:
+    """The year the report covers: from its title, else the first year in its opening."""
+    head = text[:_HEAD_CHARS]
+    m = _TITLE_YEAR.search(head) or _ANY_YEAR.search(head)
+    return int(m.group(1)) if m else None
+
+
+def find_issuer(text: str) -> str | None:
+    """The reporting government: the name before the year in the title, else the first
+    government named in the opening."""
+    head = text[:_HEAD_CHARS]
+    title = re.search(_ISSUER.pattern + r"(?:关于)?" + _YEAR + "年", head)
+    if title:
+        return title.group(1)
+    m = _ISSUER.search(head)
+    return m.group(1) if m else None

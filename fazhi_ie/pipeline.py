@@ -1,0 +1,181 @@
+"""The extraction flow: outline → passages → tag → link → resolve → facts."""
+from __future__ import annotations
+
+import functools
+import re
+from itertools import groupby
+from typing import Any, Iterable, Iterator
+
+from . import lexicon
+from .outline import Heading, Outline, find_issuer, find_report_year, parse_outline
+from .passages import Sentence, split_sentences
+from .rules import RuleLinker, RuleTagger, _matchers
+from .schema import Document, Fact
+from .spans import Link, Linker, Passage, Tagger
+
+BACKENDS = ("auto", "rules", "model")
+_YEAR_IN_HEADING = re.compile(r"((?:19|20)[0-9]{2})年")
+# a passage with none of these cannot hold a count
+_HAS_NUMBER = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]")
+
+
+class ModelNotAvailableError(RuntimeError):
+    """``backend="model"`` was asked for but no trained model ships with this install."""
+
+
+def _backend_objects(backend: str) -> tuple[Tagger, Linker]:
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if backend == "model":
+        raise ModelNotAvailableError(
+            "no trained model ships with this version of fazhi_ie; use backend='rules' or 'auto'"
+        )
+    # until a model ships, "auto" is the rules
+    return RuleTagger(), RuleLinker()
+
+
+class Extractor:
+    """Reusable extractor: build once, call on many reports.
+
+    >>> ex = Extractor(backend="rules")
+    >>> doc = ex("2021年度,共收到行政复议案件17件,其中受理案件11件。")
+    >>> [(f.action, f.value) for f in doc.facts]
+    [('received', 17), ('accepted', 11)]
+    """
+
+    def __init__(self, backend: str = "auto") -> None:
+        self.backend = backend
+        self.tagger, self.linker = _backend_objects(backend)
+
+    def __call__(self, text: str, *, report_year: int | None = None, id: str | None = None) -> Document:
+        return self.extract(text, report_year=report_year, id=id)
+
+    def pipe(self, texts: Iterable[Any], *, as_tuples: bool = False,
+             report_year: int | None = None) -> Iterator[Any]:
+        """Extract from many texts, yielding in input order.
+
+        With ``as_tuples=True`` items are ``(text, context)`` pairs and ``(Document,
+        context)`` pairs come back; a context that is a str becomes the Document id.
+        """
+        for item in texts:
+            if as_tuples:
+                text, context = item
+                doc_id = context if isinstance(context, str) else None
+                yield self.extract(text, report_year=report_year, id=doc_id), context
+            else:
+                yield self.extract(item, report_year=report_year)
+
+    def extract(self, text: str, *, report_year: int | None = None, id: str | None = None) -> Document:
+        if not isinstance(text, str):
+            raise TypeError(f"extract() takes the report text as str, got {type(text).__name__}")
+        if report_year is not None and not isinstance(report_year, int):
+            raise TypeError(f"report_year must be an int or None, got {type(report_year).__name__}")
+        if not text.strip():
+            return Document(issuer=None, report_year=report_year, facts=[], id=id)
+        year = report_year if report_year is not None else find_report_year(text)
+        outline = parse_outline(text)
+        passages = _passages(text, outline)
+        spans = self.tagger.tag(text, passages)
+        links = self.linker.link(text, passages, spans)
+        facts = []
+        for passage, passage_links in zip(passages, links):
+            for link in passage_links:
+                fact = _resolve(text, link, passage, outline, year)
+                if fact is not None:
+                    facts.append(fact)
+        return Document(issuer=find_issuer(text), report_year=year, facts=_dedupe(facts), id=id)
+
+
+def _passages(text: str, outline: Outline) -> list[Passage]:
+    """One passage per paragraph that could hold a count."""
+    passages = []
+    for _, group in groupby(split_sentences(text), key=lambda s: s.paragraph):
+        sentences = tuple(group)
+        start, end = sentences[0].start, sentences[-1].end
+        if not _HAS_NUMBER.search(text, start, end):
+            continue
+        passages.append(Passage(start, end, sentences, _heading_subject(outline, start)))
+    return passages
+
+
+def _heading_subject(outline: Outline, start: int) -> str | None:
+    """The subject named by the innermost heading on an earlier line, if it names one."""
+    earlier = [h for h in outline.path_at(start) if h.start < start]
+    if not earlier:
+        return None
+    nouns, noun_re, *_ = _matchers()
+    codes = {nouns[m.group()] for m in noun_re.finditer(earlier[-1].title)}
+    if len(codes) == 1:
+        label, code = codes.pop()
+        return code if label == "SUBJECT" else None
+    return None
+
+
+@functools.cache
+def _plan_re() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, lexicon.load("headings")["plan_words"])))
+
+
+def _resolve(text: str, link: Link, passage: Passage, outline: Outline, report_year: int | None) -> Fact | None:
+    value = link.value
+    path: list[Heading] = outline.path_at(value.start)
+    if any(_plan_re().search(h.title) for h in path):
+        return None
+    year, period = _year(link, path, report_year)
+    sentence = _sentence_of(passage.sentences, value.start)
+    return Fact(
+        subject=link.subject,
+        action=link.action,
+        value=value.value,
+        unit=value.unit,
+        qualifier=value.qualifier or "exact",
+        year=year,
+        period=period,
+        measure=path[-1].title if path else None,
+        section=[h.label for h in path],
+        breakdown=link.breakdown,
+        evidence=sentence.text.strip() if sentence else text[value.start:value.end],
+        span=(value.start, value.end),
+        source=link.source,
+        confidence=round(link.confidence, 3),
+    )
+
+
+def _year(link: Link, path: list[Heading], report_year: int | None) -> tuple[int | None, str | None]:
+    t = link.time
+    if t is not None:
+        if t.year is not None:
+            return t.year, t.text
+        return (report_year + t.shift if report_year is not None else None), t.text
+    for h in reversed(path):
+        m = _YEAR_IN_HEADING.search(h.label)
+        if m:
+            return int(m.group(1)), None
+    return report_year, None
+
+
+def _sentence_of(sentences: tuple[Sentence, ...], offset: int) -> Sentence | None:
+    for s in sentences:
+        if s.start <= offset < s.end:
+            return s
+    return None
+
+
+def _dedupe(facts: list[Fact]) -> list[Fact]:
+    seen, out = set(), []
+    for f in sorted(facts, key=lambda f: f.span):
+        key = (f.subject, f.action, f.span)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+@functools.cache
+def default_extractor(backend: str = "auto") -> Extractor:
+    return Extractor(backend=backend)
+
+
+def extract(text: str, *, report_year: int | None = None, backend: str = "auto") -> Document:
+    """Extract the count facts of one report. See the README for the output fields."""
+    return default_extractor(backend)(text, report_year=report_year)
