@@ -74,6 +74,9 @@ class RuleTagger:
     def tag_range(self, text: str, start: int, end: int) -> list[Span]:
         nouns, noun_re, verbs, verb_re, time_re = _matchers()
         chunk = text[start:end]
+        numbers = list(find_numbers(chunk))
+        if not numbers:
+            return []    # nothing to count here: skip the lexicon scan
         spans: list[Span] = []
         noun_spans = []
         for m in noun_re.finditer(chunk):
@@ -97,7 +100,7 @@ class RuleTagger:
             else:
                 spans.append(Span("TIME", s, e, m.group(), shift=kind, comparison=comparison))
             time_ends.append((s, e))
-        for n in find_numbers(chunk):
+        for n in numbers:
             s, e = start + n.start, start + n.end
             if any(a <= s < b for a, b in time_ends):
                 continue
