@@ -27,7 +27,7 @@ _TIME_PATTERNS = [
     (rf"(?:截至|截止到?|至){_YEAR}年(?:度)?{_MONTH}?(?:底|末)?", "abs"),
     (rf"{_YEAR}年{_MONTH}?(?:至|到|—|-|～|~){_YEAR}年{_MONTH}?(?:底|末)?", "range"),
     (rf"{_YEAR}年(?:度)?{_MONTH}?(?:以来|全年|上半年|下半年|底|末)?", "abs"),
-    (r"今年以来|今年|本年度|本年|全年|年内|当年", 0),
+    (r"今年以来|今年|本年度|本年|全年|年内|当年|至今为止|至今|截至目前|目前", 0),
     (r"上一年度|上一年|上年度|上年|去年|前一年", -1),
     (r"前年", -2),
 ]
@@ -166,9 +166,13 @@ class RuleLinker:
                 if c_actions:
                     last_action = c_actions[-1].code
                 continue
+            respectively = _respectively(text, cs, c_actions, c_values)
             for v in c_values:
                 owner = self._owner(v, c_nouns, subject)
-                action, action_from_clause = self._action(v, c_actions)
+                if v in respectively:
+                    action = action_from_clause = respectively[v]
+                else:
+                    action, action_from_clause = self._action(v, c_actions)
                 if breakdown_mode:
                     breakdown = self._breakdown_label(text, cs, v, clause) or breakdown
                 if action is None:
@@ -178,6 +182,10 @@ class RuleLinker:
                     subject = owner
                     continue
                 code = owner.code if isinstance(owner, Span) else owner
+                implied = _implied_subject(action)
+                if implied and (code is None or (not isinstance(owner, Span)
+                                                 and action not in _subject_info(code)["actions"])):
+                    code, owner, confidence = implied, implied, confidence - 0.1
                 if code is None:
                     continue
                 info = _subject_info(code)
@@ -281,3 +289,21 @@ def _adjacent(text: str, noun: Span, value: Span) -> bool:
     else:
         gap = text[value.end:noun.start]
     return len(gap) <= 3 and not re.search(r"[，,；;。]", gap)
+
+
+@functools.cache
+def _implied_subject(action: str | None) -> str | None:
+    """The subject an action can only belong to (败诉 → admin_litigation, 排查 → dispute)."""
+    owners = [code for code, entry in lexicon.subjects().items() if action in entry["actions"]]
+    return owners[0] if len(owners) == 1 else None
+
+
+def _respectively(text: str, cs: int, actions: list[Span], values: list[Span]) -> dict[Span, str]:
+    """收到、受理行政复议申请分别为45件、40件: pair the actions and values in order."""
+    at = text.find("分别", cs, values[0].start) if values else -1
+    if at < 0:
+        return {}
+    listed = [a for a in actions if a.end <= at]
+    if len(listed) < 2 or len(listed) != len(values):
+        return {}
+    return {v: a.code for v, a in zip(values, listed)}
