@@ -16,14 +16,15 @@ from . import lexicon
 @dataclass(frozen=True)
 class Heading:
     style: str        # a key of line_styles, or "clause"
-    ordinal: str      # 一、 / (八) / 一是
+    ordinal: str      # 一、 / (八) / 一是 / 【行政复议】
     title: str        # the heading text without its ordinal (the "measure")
     start: int        # offset of the ordinal
     end: int          # end of the region the heading governs
 
     @property
     def label(self) -> str:
-        return self.ordinal + self.title
+        """The heading as a section element: ordinal and title (a 【…】 heading as written)."""
+        return self.ordinal if self.style == "bracket" else self.ordinal + self.title
 
 
 @functools.cache
@@ -37,6 +38,8 @@ def _patterns():
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
 _DIGIT = re.compile(r"[0-9０-９]")
+# a number with a count unit: a line whose title holds one is a list item, not a heading
+_COUNT = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?[万亿]?[余多]?(?:件|宗|起|份|人|名|次|个|项|条|家)")
 
 
 def heading_title(body: str, own_line: bool) -> str:
@@ -114,8 +117,13 @@ def parse_outline(text: str) -> Outline:
                 # a style first seen below fewer open headings than its depth: keep depth in sync
                 if level > len(open_):
                     depth[:] = depth[: len(open_)] + [name]
-            own = _is_own_line(body)
-            item = [name, m.group(1), heading_title(body, own), line_start + m.start(1)]
+            if name == "bracket":
+                title = m.group(1)[1:-1].strip()
+            else:
+                title = heading_title(body, _is_own_line(body))
+                if _COUNT.search(title):
+                    break      # a list item (1.维持143件;), not a heading
+            item = [name, m.group(1), title, line_start + m.start(1)]
             open_.append(item)
             records.append(item)
             break

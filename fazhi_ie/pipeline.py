@@ -12,6 +12,7 @@ from .passages import Sentence, split_sentences
 from .rules import RuleLinker, RuleTagger, _matchers
 from .schema import Document, Fact
 from .spans import Link, Linker, Passage, Tagger
+from .tables import is_table_line
 
 BACKENDS = ("auto", "rules", "model")
 _YEAR_IN_HEADING = re.compile(r"((?:19|20)[0-9]{2})年")
@@ -87,14 +88,17 @@ class Extractor:
 
 
 def _passages(text: str, outline: Outline) -> list[Passage]:
-    """One passage per paragraph that could hold a count."""
-    passages = []
-    for _, group in groupby(split_sentences(text), key=lambda s: s.paragraph):
-        sentences = tuple(group)
-        start, end = sentences[0].start, sentences[-1].end
-        if not _HAS_NUMBER.search(text, start, end):
-            continue
-        passages.append(Passage(start, end, sentences, _heading_subject(outline, start)))
+    """One passage per paragraph that could hold a count; the lines of a flattened
+    table make one passage together."""
+    paragraphs = [tuple(g) for _, g in groupby(split_sentences(text), key=lambda s: s.paragraph)]
+    passages: list[Passage] = []
+    for is_table, group in groupby(paragraphs, key=lambda p: all(is_table_line(s.text) for s in p)):
+        chunks = [sum(group, ())] if is_table else list(group)
+        for sentences in chunks:
+            start, end = sentences[0].start, sentences[-1].end
+            if not _HAS_NUMBER.search(text, start, end):
+                continue
+            passages.append(Passage(start, end, sentences, _heading_subject(outline, start), table=is_table))
     return passages
 
 
@@ -162,12 +166,16 @@ def _sentence_of(sentences: tuple[Sentence, ...], offset: int) -> Sentence | Non
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:
-    seen, out = set(), []
+    """Each fact once, at its first mention: a summary restated in detail, or the same
+    count reached twice, gives one fact."""
+    spans, counts, out = set(), {}, []
     for f in sorted(facts, key=lambda f: f.span):
-        key = (f.subject, f.action, f.span)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
+        count = (f.subject, f.action, f.value, f.year, f.breakdown)
+        if (f.subject, f.action, f.span) in spans or counts.get(count, f.evidence) != f.evidence:
+            continue      # the same mention twice, or a count restated in another sentence
+        spans.add((f.subject, f.action, f.span))
+        counts.setdefault(count, f.evidence)
+        out.append(f)
     return out
 
 

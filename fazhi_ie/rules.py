@@ -1,28 +1,30 @@
 """The rule engine: a lexicon tagger and a clause-walking linker.
 
-The tagger marks numbers (VALUE), subject wordings (SUBJECT), look-alike
-nouns that are not fact subjects (OTHER), action wordings (ACTION) and time
-phrases (TIME). The linker walks each paragraph sentence by sentence and
-clause by clause, giving every VALUE the subject, action and time that govern
-it; subjects, actions and times carry over the way report prose carries them
-(共收到行政复议案件17件,其中受理11件,已办结8件 …).
+The tagger marks numbers (VALUE), subject wordings (SUBJECT; generic heads
+such as 文件/案件 with no code), look-alike nouns that are not fact subjects
+(OTHER), action wordings (ACTION) and time phrases (TIME). The linker walks
+each paragraph sentence by sentence and clause by clause, giving every VALUE
+the subject, action and time that govern it; subjects, actions and times carry
+over the way report prose carries them (共收到行政复议案件17件,其中受理11件 …).
 """
 from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass, field
 from typing import Sequence
 
 from . import lexicon
 from .numbers import find_numbers
 from .passages import Sentence
 from .spans import Link, Passage, Span
+from .tables import link_table
 
 SOURCE = "rules"
 
 _YEAR = r"((?:19|20)[0-9]{2})"
 _MONTH = r"(?:[0-9]{1,2}月(?:份|底|末)?(?:[0-9]{1,2}日)?)"
-# (pattern, how the year is read): "until" and "range" take their last year
+# (pattern, how the year is read): "abs"/"range" take their last year, ints shift the report year
 _TIME_PATTERNS = [
     (rf"(?:截至|截止到?|至){_YEAR}年(?:度)?{_MONTH}?(?:底|末)?", "abs"),
     (rf"{_YEAR}年{_MONTH}?(?:至|到|—|-|～|~){_YEAR}年{_MONTH}?(?:底|末)?", "range"),
@@ -31,14 +33,21 @@ _TIME_PATTERNS = [
     (r"上一年度|上一年|上年度|上年|去年|前一年", -1),
     (r"前年", -2),
 ]
-_COMPARISON_BEFORE = re.compile(r"(?:较|比|同比|相比|对比|与)$")
+_COMPARISON_BEFORE = re.compile(r"(?:较|比|同比|相比|对比|与)的?$")
 _DELTA_BEFORE = re.compile(r"(?:增加|减少|增长|下降|上升|提高|降低|多|少|增|减)了?$")
 _COMPARE_WORD = re.compile(r"较|比|同比|环比")
 _CONTINUATION = re.compile(r"^[\s　]*(?:其中|另有|另|此外|上述|以上|同时)")
 _BREAKDOWN_OPEN = re.compile(r"其中|分别|按.{1,8}分")
 _ALL_OF = re.compile(r"均|全部|都|一律|悉数")
+_AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
+_PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待)$")
+_NEGATED = re.compile(r"(?:未|无|没有|不|未出现|未发生|无一)$")
+_MODIFIER_AFTER = re.compile(r"^[^，,；;。：:、]{0,3}?的")
 _LABEL_STRIP = re.compile(r"^[\s　]*(?:其中|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
+_PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# a clause may borrow the sentence's action only when this little stands before its number
+MAX_BARE_PREFIX = 6
 
 
 def _alternation(words) -> str:
@@ -54,13 +63,36 @@ def _matchers():
     for code, entry in lexicon.load("distractors").items():
         for w in entry["wordings"]:
             nouns[w] = ("OTHER", code)
+    for entry in [*lexicon.subjects().values(), *lexicon.load("distractors").values()]:
+        for w in entry.get("generic", ()):
+            nouns.setdefault(w, ("SUBJECT", None))
     verbs = {w: code for code, entry in lexicon.actions().items() for w in entry["wordings"]}
     times = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(_TIME_PATTERNS)))
-    return (nouns, re.compile(_alternation(nouns)), verbs, re.compile(_alternation(verbs)), times)
+    return nouns, re.compile(_alternation(nouns)), verbs, re.compile(_alternation(verbs)), times
+
+
+@functools.cache
+def _weak_wordings() -> frozenset[str]:
+    return frozenset(w for entry in lexicon.actions().values() for w in entry.get("weak", ()))
+
+
+@functools.cache
+def _generic_owners(word: str) -> frozenset[tuple[str, str]]:
+    """The nouns a generic head (文件, 案件, 人员) can refer back to, as owners."""
+    owners = {("SUBJECT", c) for c, e in lexicon.subjects().items() if word in e.get("generic", ())}
+    owners |= {("OTHER", c) for c, e in lexicon.load("distractors").items() if word in e.get("generic", ())}
+    return frozenset(owners)
 
 
 def _subject_info(code: str) -> dict:
     return lexicon.subjects()[code]
+
+
+@functools.cache
+def _implied_subject(action: str | None) -> str | None:
+    """The subject an action can only belong to (败诉 → admin_litigation, 排查 → dispute)."""
+    owners = [code for code, entry in lexicon.subjects().items() if action in entry["actions"]]
+    return owners[0] if len(owners) == 1 else None
 
 
 class RuleTagger:
@@ -75,28 +107,37 @@ class RuleTagger:
         nouns, noun_re, verbs, verb_re, time_re = _matchers()
         chunk = text[start:end]
         numbers = list(find_numbers(chunk))
-        if not numbers:
+        if not numbers and "|" not in chunk:
             return []    # nothing to count here: skip the lexicon scan
         spans: list[Span] = []
-        noun_spans = []
         for m in noun_re.finditer(chunk):
             label, code = nouns[m.group()]
-            noun_spans.append(Span(label, start + m.start(), start + m.end(), m.group(), code=code))
-        spans += noun_spans
-        others = [(s.start, s.end) for s in noun_spans if s.label == "OTHER"]
+            spans.append(Span(label, start + m.start(), start + m.end(), m.group(), code=code))
+        covered = [(s.start, s.end, s.label, s.text) for s in spans]
+        weak = _weak_wordings()
         for m in verb_re.finditer(chunk):
             s, e = start + m.start(), start + m.end()
-            if any(a <= s and e <= b for a, b in others):
-                continue   # 审查 inside 审查意见书
-            spans.append(Span("ACTION", s, e, m.group(), code=verbs[m.group()]))
+            inside = [c for c in covered if c[0] <= s and e <= c[1]]
+            # 审查 inside 审查意见书, 应诉 inside 行政应诉案件 — but 调解 opening 调解案件 stays
+            if any(label == "OTHER" or s > c_start for c_start, _, label, _ in inside):
+                continue
+            flags = set()
+            before = chunk[max(0, m.start() - 4):m.start()]
+            if _PLANNED.search(before) or _NEGATED.search(before):
+                flags.add("blocked")
+            if _MODIFIER_AFTER.match(chunk[m.end():m.end() + 4]):
+                flags.add("modifier")
+            if m.group() in weak:
+                flags.add("weak")
+            spans.append(Span("ACTION", s, e, m.group(), code=verbs[m.group()], flags=frozenset(flags)))
         time_ends = []
         for m in time_re.finditer(chunk):
-            kind = _TIME_PATTERNS[int(m.lastgroup[1:])][1] if m.lastgroup else None
+            kind = _TIME_PATTERNS[int(m.lastgroup[1:])][1]
             s, e = start + m.start(), start + m.end()
-            comparison = bool(_COMPARISON_BEFORE.search(chunk[max(0, m.start() - 2):m.start()]))
+            comparison = bool(_COMPARISON_BEFORE.search(chunk[max(0, m.start() - 3):m.start()]))
             if kind in ("abs", "range"):
-                years = re.findall(_YEAR, m.group())
-                spans.append(Span("TIME", s, e, m.group(), year=int(years[-1]), comparison=comparison))
+                year = int(re.findall(_YEAR, m.group())[-1])
+                spans.append(Span("TIME", s, e, m.group(), year=year, comparison=comparison))
             else:
                 spans.append(Span("TIME", s, e, m.group(), shift=kind, comparison=comparison))
             time_ends.append((s, e))
@@ -109,13 +150,30 @@ class RuleTagger:
         return spans
 
 
-class _State:
+# A resolved noun: ("SUBJECT", code) or ("OTHER", code)
+Owner = tuple[str, str]
+
+
+@dataclass
+class _Paragraph:
     """What carries over from one sentence of a paragraph to the next."""
 
-    def __init__(self, subject: str | None):
-        self.subject = subject
-        self.time: Span | None = None
-        self.action: str | None = None
+    subject: Owner | None
+    named: list[Owner]                # nouns named so far, for 文件/案件/人员 to refer back to
+    time: Span | None = None
+    action: str | None = None
+
+
+@dataclass
+class _Sentence:
+    subject: Owner | None
+    time: Span | None
+    action: str | None
+    head_action: str | None = None     # the action of the sentence's first count
+    breakdown_mode: bool = False       # after 其中 / 分别
+    breakdown: str | None = None
+    group: list[Link] = field(default_factory=list)   # counts a later 均… clause refers to
+    implied: bool = False              # inside a 均…备案 run
 
 
 class RuleLinker:
@@ -127,7 +185,10 @@ class RuleLinker:
         return [self.link_passage(text, p, s) for p, s in zip(passages, spans)]
 
     def link_passage(self, text: str, passage: Passage, spans: Sequence[Span]) -> list[Link]:
-        state = _State(passage.heading_subject)
+        heading = ("SUBJECT", passage.heading_subject) if passage.heading_subject else None
+        state = _Paragraph(subject=heading, named=[heading] if heading else [])
+        if passage.table:
+            return link_table(text, passage, spans, passage.heading_subject)
         links: list[Link] = []
         for sentence in passage.sentences:
             if sentence.repeat:
@@ -136,110 +197,173 @@ class RuleLinker:
             links += self._link_sentence(text, sentence, inside, state)
         return links
 
-    def _link_sentence(self, text: str, sentence: Sentence, spans: list[Span], state: _State) -> list[Link]:
-        nouns = [s for s in spans if s.label in ("SUBJECT", "OTHER")]
+    def _resolve(self, noun: Span, state: _Paragraph) -> Owner | None:
+        if noun.label == "OTHER":
+            return ("OTHER", noun.code)
+        if noun.code:
+            return ("SUBJECT", noun.code)
+        owners = _generic_owners(noun.text)
+        return next((o for o in reversed(state.named) if o in owners), None)
+
+    def _link_sentence(self, text: str, sentence: Sentence, spans: list[Span], state: _Paragraph) -> list[Link]:
+        named = [s for s in spans if s.label == "OTHER" or (s.label == "SUBJECT" and s.code)]
         continuation = bool(_CONTINUATION.match(sentence.text))
         # a sentence naming nothing, or opening with 其中/另…, continues the previous one
-        carried = continuation or not nouns
-        subject: Span | str | None = state.subject if carried else None
-        time: Span | None = state.time if continuation else None
-        last_action = state.action if carried else None
-        head_action: str | None = None
-        breakdown_mode = False
-        breakdown: str | None = None
+        carried = continuation or not named
+        st = _Sentence(subject=state.subject if carried else None,
+                       time=state.time if continuation else None,
+                       action=state.action if carried else None)
         links: list[Link] = []
+        after_semicolon = False
         for cs, ce in sentence.clauses():
             clause = [s for s in spans if cs <= s.start < ce]
             clause_text = text[cs:ce]
-            c_nouns = [s for s in clause if s.label in ("SUBJECT", "OTHER")]
-            c_actions = [s for s in clause if s.label == "ACTION"]
-            c_values = [s for s in clause if s.label == "VALUE"]
+            values = [s for s in clause if s.label == "VALUE"]
+            actions = [s for s in clause if s.label == "ACTION"]
+            nouns = []
+            for s in clause:
+                if s.label in ("SUBJECT", "OTHER"):
+                    owner = self._resolve(s, state)
+                    if owner:
+                        nouns.append((s, owner))
+                        if s.code:
+                            state.named.append(owner)
+            first_value = values[0].start if values else ce
+            if after_semicolon and any(s.start < first_value and s.code for s, _ in nouns) | \
+                    any(a.start < first_value for a in actions):
+                st.breakdown_mode, st.head_action, st.breakdown = False, None, None
+            after_semicolon = clause_text.rstrip().endswith((";", "；"))
             if _BREAKDOWN_OPEN.search(clause_text):
-                breakdown_mode = True
+                st.breakdown_mode = True
             for t in clause:
-                if t.label == "TIME" and not t.comparison and (not c_values or t.start < c_values[0].start):
-                    time = t
-            if not c_values:
-                links += self._implied(clause_text, c_actions, links)
-                if c_nouns:
-                    subject = c_nouns[-1]
-                if c_actions:
-                    last_action = c_actions[-1].code
+                if t.label == "TIME" and not t.comparison and t.start < first_value:
+                    st.time = t
+            if not values:
+                links += self._implied(clause_text, actions, st)
+                if nouns:
+                    st.subject = nouns[-1][1]
+                usable = [a for a in actions if "blocked" not in a.flags]
+                if usable:
+                    st.action = usable[-1].code
                 continue
-            respectively = _respectively(text, cs, c_actions, c_values)
-            for v in c_values:
-                owner = self._owner(v, c_nouns, subject)
-                if v in respectively:
-                    action = action_from_clause = respectively[v]
-                else:
-                    action, action_from_clause = self._action(v, c_actions)
-                if breakdown_mode:
-                    breakdown = self._breakdown_label(text, cs, v, clause) or breakdown
-                if action is None:
-                    action = head_action if (breakdown_mode and head_action) else last_action
-                confidence = 0.9 if action_from_clause else 0.75
-                if isinstance(owner, Span) and owner.label == "OTHER":
-                    subject = owner
+            st.implied = False
+            links += self._link_values(text, cs, clause, values, actions, nouns, st)
+            if nouns and nouns[-1][0].start > values[-1].end:
+                st.subject = nouns[-1][1]
+        state.subject = st.subject
+        state.time = st.time
+        state.action = st.action
+        return links
+
+    def _link_values(self, text, cs, clause, values, actions, nouns, st: _Sentence) -> list[Link]:
+        links = []
+        respectively = _respectively(text, cs, actions, values)
+        for v in values:
+            owner, own_clause = self._owner(v, nouns, st.subject)
+            if v in respectively:
+                action, confidence = respectively[v], 0.85
+            else:
+                chosen = self._action(v, actions)
+                if chosen is not None and "blocked" in chosen.flags:
+                    continue          # 拟修改3件, 未败诉
+                action, confidence = (chosen.code, 0.9) if chosen else (None, 0.75)
+            label = self._breakdown_label(text, cs, v, clause) if st.breakdown_mode else None
+            if label:
+                st.breakdown = label
+            if action is None:
+                if label or self._bare_prefix(text, cs, v, clause) or \
+                        any(s.end <= v.start and v.start - s.end <= 2 for s, _ in nouns):
+                    action = st.head_action if (st.breakdown_mode and st.head_action) else st.action
+            if owner is None or owner[0] == "OTHER":
+                implied = _implied_subject(action) if owner is None else None
+                if implied is None:
+                    if owner is not None:
+                        st.subject = owner
                     continue
-                code = owner.code if isinstance(owner, Span) else owner
+                owner, confidence = ("SUBJECT", implied), confidence - 0.1
+            code = owner[1]
+            info = _subject_info(code)
+            if action not in info["actions"]:
                 implied = _implied_subject(action)
-                if implied and (code is None or (not isinstance(owner, Span)
-                                                 and action not in _subject_info(code)["actions"])):
-                    code, owner, confidence = implied, implied, confidence - 0.1
-                if code is None:
+                if implied and not own_clause:
+                    code, owner, info = implied, ("SUBJECT", implied), _subject_info(implied)
+                elif info.get("bare") and self._adjacent_noun(text, v, nouns, code):
+                    action, confidence = info["bare"], 0.6
+                else:
+                    st.subject = owner
                     continue
-                info = _subject_info(code)
-                if action not in info["actions"]:
-                    if info.get("bare") and isinstance(owner, Span) and _adjacent(text, owner, v):
-                        action, confidence = info["bare"], 0.6
-                    else:
-                        subject = owner
-                        continue
-                if self._is_delta(text, cs, v):
-                    continue
-                subject = owner
-                last_action = action
-                head_action = head_action or action
-                links.append(Link(
-                    value=v, subject=code, action=action, time=self._time(v, clause, time),
-                    breakdown=breakdown,
-                    confidence=confidence if isinstance(owner, Span) else confidence - 0.1,
-                    source=SOURCE,
-                ))
-            if c_nouns and c_nouns[-1].start > c_values[-1].end:
-                subject = c_nouns[-1]
-        state.subject = subject.code if isinstance(subject, Span) and subject.label == "SUBJECT" else (
-            None if isinstance(subject, Span) else subject)
-        state.time = time
-        state.action = last_action
+            if "units" in info and v.unit not in info["units"]:
+                continue              # 培训3期: sessions, not people
+            if self._is_delta(text, cs, v):
+                continue
+            st.subject = owner
+            st.action = action
+            st.head_action = st.head_action or action
+            link = Link(value=v, subject=code, action=action, time=self._time(v, clause, st.time),
+                        breakdown=st.breakdown if st.breakdown_mode else None,
+                        confidence=round(confidence if own_clause else confidence - 0.1, 3), source=SOURCE)
+            if st.group and (st.group[-1].subject, st.group[-1].action) != (code, action):
+                st.group = []
+            st.group.append(link)
+            links.append(link)
         return links
 
     @staticmethod
-    def _owner(v: Span, c_nouns: list[Span], inherited) -> Span | str | None:
-        """The noun that owns ``v`` in its clause: an agent before it, else the nearest
-        noun before it, else the first noun after it, else the inherited subject."""
-        before = [n for n in c_nouns if n.end <= v.start]
-        for n in before:
-            if n.label == "SUBJECT" and _subject_info(n.code).get("agent"):
-                return n
+    def _owner(v: Span, nouns: list[tuple[Span, Owner]], inherited: Owner | None) -> tuple[Owner | None, bool]:
+        """The noun that owns ``v`` in its clause — an agent before it, else the nearest
+        noun before it, else the first noun after it — or the inherited subject.
+        The flag says whether the owner was named in the clause."""
+        before = [(s, o) for s, o in nouns if s.end <= v.start]
+        for s, o in before:
+            if o[0] == "SUBJECT" and _subject_info(o[1]).get("agent"):
+                return o, True
         if before:
-            return before[-1]
-        after = [n for n in c_nouns if n.start >= v.end]
+            return before[-1][1], True
+        after = [o for s, o in nouns if s.start >= v.end]
         if after:
-            return after[0]
-        if isinstance(inherited, Span):
-            return inherited if inherited.label == "OTHER" else inherited.code
-        return inherited
+            return after[0], True
+        return inherited, False
 
     @staticmethod
-    def _action(v: Span, c_actions: list[Span]) -> tuple[str | None, str | None]:
-        before = [a for a in c_actions if a.end <= v.start]
+    def _action(v: Span, actions: list[Span]) -> Span | None:
+        """The action governing ``v``: the nearest full verb before it (a 共有 yields
+        to a verb after the number), else the first verb after it, else a modifier
+        (报送备案的)."""
+        before = [a for a in actions if a.end <= v.start]
+        after = [a for a in actions if a.start >= v.end]
+        main_before = [a for a in before if "modifier" not in a.flags]
+        main_after = [a for a in after if "modifier" not in a.flags]
+        if main_before:
+            chosen = main_before[-1]
+            if "weak" in chosen.flags and main_after:
+                return main_after[0]
+            return chosen
+        if main_after:
+            return main_after[0]
         if before:
-            return before[-1].code, before[-1].code
-        after = [a for a in c_actions if a.start >= v.end]
-        if after:
-            return after[0].code, after[0].code
-        return None, None
+            return before[-1]
+        return after[0] if after else None
+
+    @staticmethod
+    def _adjacent_noun(text: str, v: Span, nouns: list[tuple[Span, Owner]], code: str) -> bool:
+        """行政复议案件17件 / 17件行政复议案件 / 行政复议案件共17件."""
+        for s, o in nouns:
+            if o != ("SUBJECT", code):
+                continue
+            gap = text[s.end:v.start] if s.end <= v.start else text[v.end:s.start]
+            if len(gap) <= 3 and not re.search(r"[，,；;。]", gap):
+                return True
+        return False
+
+    @staticmethod
+    def _bare_prefix(text: str, cs: int, v: Span, clause: list[Span]) -> bool:
+        """Only a noun or a few particles before the number (监督证12人, 较上年的27件):
+        the clause may borrow the sentence's action."""
+        prefix = text[cs:v.start]
+        for s in clause:
+            if s.label in ("SUBJECT", "OTHER", "TIME") and s.end <= v.start:
+                prefix = prefix.replace(s.text, "")
+        return len(_PREFIX_NOISE.sub("", prefix)) <= MAX_BARE_PREFIX
 
     @staticmethod
     def _time(v: Span, clause: list[Span], governing: Span | None) -> Span | None:
@@ -252,12 +376,13 @@ class RuleLinker:
     def _breakdown_label(text: str, cs: int, v: Span, clause: list[Span]) -> str | None:
         """The category a part-count is split by: the bare noun phrase before it
         (其中书面案件625件 → 书面案件)."""
-        if any(s.label in ("ACTION", "SUBJECT", "OTHER") and s.end <= v.start for s in clause):
+        if any(s.label in ("ACTION", "OTHER") or (s.label == "SUBJECT" and s.code)
+               for s in clause if s.end <= v.start):
             return None
         prev_values = [s.end for s in clause if s.label == "VALUE" and s.end <= v.start]
         start = max([cs] + prev_values)
         label = _LABEL_STRIP.sub("", text[start:v.start].strip("，,、；;：: 　"))
-        if 2 <= len(label) <= 15 and _CJK.search(label):
+        if 2 <= len(label) <= 15 and _CJK.search(label) and not _COMPARE_WORD.search(label):
             return label
         return None
 
@@ -268,34 +393,25 @@ class RuleLinker:
         return bool(_DELTA_BEFORE.search(before)) and bool(_COMPARE_WORD.search(before))
 
     @staticmethod
-    def _implied(clause_text: str, c_actions: list[Span], links: list[Link]) -> list[Link]:
-        """…审查通过5份行政规范性文件,均…完成备案 → the 5 was also filed."""
-        if not links or not c_actions or not _ALL_OF.search(clause_text):
+    def _implied(clause_text: str, actions: list[Span], st: _Sentence) -> list[Link]:
+        """…审查通过5份行政规范性文件,均…完成备案 → the 5 was also filed; 并报…备案 continues."""
+        if not st.group or not actions:
             return []
-        last = links[-1]
+        if not (_ALL_OF.search(clause_text) or (st.implied and _AND_THEN.match(clause_text))):
+            return []
+        st.implied = True
         out = []
-        for a in c_actions:
-            if a.code != last.action and a.code in _subject_info(last.subject)["actions"]:
-                out.append(Link(last.value, last.subject, a.code, last.time, last.breakdown,
-                                round(last.confidence - 0.1, 2), SOURCE))
-                break
+        subject = st.group[-1].subject
+        done = {(l.value, l.action) for l in st.group}
+        for a in actions:
+            if "blocked" in a.flags or a.code not in _subject_info(subject)["actions"]:
+                continue
+            for l in st.group:
+                if (l.value, a.code) not in done:
+                    done.add((l.value, a.code))
+                    out.append(Link(l.value, l.subject, a.code, l.time, l.breakdown,
+                                    round(l.confidence - 0.1, 3), SOURCE))
         return out
-
-
-def _adjacent(text: str, noun: Span, value: Span) -> bool:
-    """行政复议案件17件 / 17件行政复议案件 / 行政复议案件共17件."""
-    if noun.end <= value.start:
-        gap = text[noun.end:value.start]
-    else:
-        gap = text[value.end:noun.start]
-    return len(gap) <= 3 and not re.search(r"[，,；;。]", gap)
-
-
-@functools.cache
-def _implied_subject(action: str | None) -> str | None:
-    """The subject an action can only belong to (败诉 → admin_litigation, 排查 → dispute)."""
-    owners = [code for code, entry in lexicon.subjects().items() if action in entry["actions"]]
-    return owners[0] if len(owners) == 1 else None
 
 
 def _respectively(text: str, cs: int, actions: list[Span], values: list[Span]) -> dict[Span, str]:
@@ -303,7 +419,7 @@ def _respectively(text: str, cs: int, actions: list[Span], values: list[Span]) -
     at = text.find("分别", cs, values[0].start) if values else -1
     if at < 0:
         return {}
-    listed = [a for a in actions if a.end <= at]
+    listed = [a for a in actions if a.end <= at and "blocked" not in a.flags]
     if len(listed) < 2 or len(listed) != len(values):
         return {}
     return {v: a.code for v, a in zip(values, listed)}

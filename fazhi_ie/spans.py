@@ -28,6 +28,9 @@ class Span:
     year: int | None = None           # TIME: an absolute year
     shift: int | None = None          # TIME: relative to the report year (0, -1 …)
     comparison: bool = False          # TIME: 较上年 / 同比 — governs only its own clause
+    # ACTION: "modifier" (报送备案的 — describes the noun, not the count), "blocked"
+    # (拟修改, 未败诉 — planned or negated), "weak" (共有 — yields to a later verb)
+    flags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Passage:
     end: int
     sentences: tuple[Sentence, ...]
     heading_subject: str | None = None
+    table: bool = False      # lines of a flattened table (cells split by |)
 
 
 class Tagger(Protocol):

@@ -1,0 +1,114 @@
+"""Tables flattened to text: ``单位 | 收案 | 结案`` over rows ``区政府 | 75件 | 16件``.
+
+The header row says what each column counts (a subject, an action, or a year);
+each data row's first cell names the part it counts (a breakdown), except total
+rows (合计). A column that names no subject takes the subject the text just
+before the table names.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .numbers import find_numbers, parse_value
+from .spans import Link, Passage, Span
+
+SOURCE = "rules"
+CELL_SPLIT = re.compile(r"[|｜]")
+TOTAL_ROW = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|全市|全县|全区|全旗|全省|总数|合计数)$")
+_BARE_NUMBER = re.compile(r"^\s*([0-9０-９][0-9０-９,，]*)\s*$")
+_YEAR_CELL = re.compile(r"((?:19|20)[0-9]{2})年")
+# how far before the table to look for the subject it is about
+CONTEXT_CHARS = 200
+
+
+def is_table_line(line: str) -> bool:
+    return len(CELL_SPLIT.split(line)) >= 3
+
+
+def _cells(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    out, pos = [], start
+    for part in CELL_SPLIT.split(text[start:end]):
+        s = pos + (len(part) - len(part.lstrip()))
+        e = pos + len(part.rstrip())
+        out.append((s, e, text[s:e]))
+        pos += len(part) + 1
+    return out
+
+
+def _describe(cell: tuple[int, int, str], spans: Sequence[Span]) -> dict:
+    """What a header cell (or a row label) says: subject, action, year."""
+    s, e, body = cell
+    inside = [sp for sp in spans if s <= sp.start and sp.end <= e]
+    subject = next((sp.code for sp in inside if sp.label == "SUBJECT" and sp.code), None)
+    other = any(sp.label == "OTHER" for sp in inside)
+    action = next((sp.code for sp in inside if sp.label == "ACTION"), None)
+    year = _YEAR_CELL.search(body)
+    return {"subject": subject, "other": other, "action": action, "year": int(year.group(1)) if year else None}
+
+
+def _cell_value(text: str, cell: tuple[int, int, str]) -> Span | None:
+    s, e, body = cell
+    for n in find_numbers(body):
+        return Span("VALUE", s + n.start, s + n.end, n.surface, value=n.value, unit=n.unit, qualifier=n.qualifier)
+    m = _BARE_NUMBER.match(body)
+    if m:
+        try:
+            value = parse_value(m.group(1))
+        except ValueError:
+            return None
+        vs = s + m.start(1)
+        return Span("VALUE", vs, vs + len(m.group(1)), m.group(1), value=value, unit=None, qualifier="exact")
+    return None
+
+
+def _context_subject(text: str, start: int, heading_subject: str | None) -> str | None:
+    from .rules import _matchers   # the same lexicon matcher the tagger uses
+
+    nouns, noun_re, *_ = _matchers()
+    last = None
+    for m in noun_re.finditer(text, max(0, start - CONTEXT_CHARS), start):
+        label, code = nouns[m.group()]
+        if label == "SUBJECT" and code:
+            last = code
+    return last or heading_subject
+
+
+def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subject: str | None) -> list[Link]:
+    from .lexicon import subjects
+
+    rows = [_cells(text, s.start, s.end) for s in passage.sentences if is_table_line(s.text)]
+    if len(rows) < 2:
+        return []
+    header = [_describe(c, spans) for c in rows[0]]
+    context = _context_subject(text, passage.start, heading_subject)
+    links = []
+    for row in rows[1:]:
+        label = row[0][2].strip()
+        row_info = _describe(row[0], spans)
+        for j, cell in enumerate(row[1:], start=1):
+            if j >= len(header):
+                break
+            col = header[j]
+            if col["other"] or row_info["other"]:
+                continue
+            v = _cell_value(text, cell)
+            if v is None:
+                continue
+            subject = col["subject"] or row_info["subject"] or context
+            action = col["action"] or row_info["action"]
+            if subject is None:
+                continue
+            info = subjects()[subject]
+            if action is None:
+                action = info.get("bare")
+            if action not in info["actions"]:
+                continue
+            if "units" in info and v.unit is not None and v.unit not in info["units"]:
+                continue
+            year = col["year"]
+            time = Span("TIME", cell[0], cell[0], rows[0][j][2], year=year) if year else None
+            by_row = not (row_info["action"] or row_info["subject"] or TOTAL_ROW.match(label))
+            links.append(Link(value=v, subject=subject, action=action, time=time,
+                              breakdown=label if by_row else None, confidence=0.7, source=SOURCE))
+    return links
