@@ -37,7 +37,7 @@ _COMPARISON_BEFORE = re.compile(r"(?:较|比|同比|相比|对比|与)的?$")
 _DELTA_BEFORE = re.compile(r"(?:增加|减少|增长|下降|上升|提高|降低|多|少|增|减)了?$")
 _COMPARE_WORD = re.compile(r"较|比|同比|环比")
 _CONTINUATION = re.compile(r"^[\s　]*(?:其中|另有|另|此外|上述|以上|同时)")
-_BREAKDOWN_OPEN = re.compile(r"其中|分别|按.{1,8}分")
+_BREAKDOWN_OPEN = re.compile(r"其中|分别|按.{1,8}分|中[，,：:]?$")
 _ALL_OF = re.compile(r"均|全部|都|一律|悉数")
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
 _PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待)$")
@@ -125,8 +125,9 @@ class RuleTagger:
             before = chunk[max(0, m.start() - 4):m.start()]
             if _PLANNED.search(before) or _NEGATED.search(before):
                 flags.add("blocked")
-            if _MODIFIER_AFTER.match(chunk[m.end():m.end() + 4]):
-                flags.add("modifier")
+            if _MODIFIER_AFTER.match(chunk[m.end():m.end() + 4]) or (
+                    "因" in chunk[max(0, m.start() - 12):m.start()] and "而" in chunk[m.end():m.end() + 4]):
+                flags.add("modifier")     # 报送备案的…, 因撤回申请而终止: not the main verb
             if m.group() in weak:
                 flags.add("weak")
             spans.append(Span("ACTION", s, e, m.group(), code=verbs[m.group()], flags=frozenset(flags)))
@@ -182,11 +183,16 @@ class RuleLinker:
     name = SOURCE
 
     def link(self, text: str, passages: Sequence[Passage], spans: Sequence[Sequence[Span]]) -> list[list[Link]]:
-        return [self.link_passage(text, p, s) for p, s in zip(passages, spans)]
+        named: list[Owner] = []     # shared by the passages: 案件 may refer to an earlier paragraph
+        return [self.link_passage(text, p, s, named) for p, s in zip(passages, spans)]
 
-    def link_passage(self, text: str, passage: Passage, spans: Sequence[Span]) -> list[Link]:
+    def link_passage(self, text: str, passage: Passage, spans: Sequence[Span],
+                     named: list[Owner] | None = None) -> list[Link]:
         heading = ("SUBJECT", passage.heading_subject) if passage.heading_subject else None
-        state = _Paragraph(subject=heading, named=[heading] if heading else [])
+        named = [] if named is None else named
+        if heading:
+            named.append(heading)
+        state = _Paragraph(subject=heading, named=named)
         if passage.table:
             return link_table(text, passage, spans, passage.heading_subject)
         links: list[Link] = []
@@ -231,7 +237,7 @@ class RuleLinker:
             first_value = values[0].start if values else ce
             if after_semicolon and any(s.start < first_value and s.code for s, _ in nouns) | \
                     any(a.start < first_value for a in actions):
-                st.breakdown_mode, st.head_action, st.breakdown = False, None, None
+                st.breakdown_mode, st.head_action, st.breakdown, st.action = False, None, None, None
             after_semicolon = clause_text.rstrip().endswith((";", "；"))
             if _BREAKDOWN_OPEN.search(clause_text):
                 st.breakdown_mode = True
@@ -248,8 +254,9 @@ class RuleLinker:
                 continue
             st.implied = False
             links += self._link_values(text, cs, clause, values, actions, nouns, st)
-            if nouns and nouns[-1][0].start > values[-1].end:
-                st.subject = nouns[-1][1]
+            trailing = [o for n, o in nouns if n.start > values[-1].end and o[0] == "SUBJECT"]
+            if trailing:
+                st.subject = trailing[-1]
         state.subject = st.subject
         state.time = st.time
         state.action = st.action
@@ -259,26 +266,29 @@ class RuleLinker:
         links = []
         respectively = _respectively(text, cs, actions, values)
         for v in values:
-            owner, own_clause = self._owner(v, nouns, st.subject)
+            owner, own_clause = self._owner(v, nouns, st.subject, actions)
+            if own_clause and owner and (owner[0] == "SUBJECT" or any(n.end <= v.start for n, o in nouns if o == owner)):
+                st.subject = owner
             if v in respectively:
                 action, confidence = respectively[v], 0.85
             else:
-                chosen = self._action(v, actions)
-                if chosen is not None and "blocked" in chosen.flags:
+                candidates = self._actions(v, actions)
+                if candidates and "blocked" in candidates[0].flags:
                     continue          # 拟修改3件, 未败诉
+                fits = [a for a in candidates if owner and owner[0] == "SUBJECT"
+                        and a.code in _subject_info(owner[1])["actions"] and "blocked" not in a.flags]
+                chosen = fits[0] if fits else (candidates[0] if candidates else None)
                 action, confidence = (chosen.code, 0.9) if chosen else (None, 0.75)
             label = self._breakdown_label(text, cs, v, clause) if st.breakdown_mode else None
             if label:
                 st.breakdown = label
             if action is None:
                 if label or self._bare_prefix(text, cs, v, clause) or \
-                        any(s.end <= v.start and v.start - s.end <= 2 for s, _ in nouns):
+                        any(s.end <= v.start and v.start - s.end <= 2 and s.code for s, _ in nouns):
                     action = st.head_action if (st.breakdown_mode and st.head_action) else st.action
             if owner is None or owner[0] == "OTHER":
                 implied = _implied_subject(action) if owner is None else None
                 if implied is None:
-                    if owner is not None:
-                        st.subject = owner
                     continue
                 owner, confidence = ("SUBJECT", implied), confidence - 0.1
             code = owner[1]
@@ -290,7 +300,6 @@ class RuleLinker:
                 elif info.get("bare") and self._adjacent_noun(text, v, nouns, code):
                     action, confidence = info["bare"], 0.6
                 else:
-                    st.subject = owner
                     continue
             if "units" in info and v.unit not in info["units"]:
                 continue              # 培训3期: sessions, not people
@@ -309,40 +318,45 @@ class RuleLinker:
         return links
 
     @staticmethod
-    def _owner(v: Span, nouns: list[tuple[Span, Owner]], inherited: Owner | None) -> tuple[Owner | None, bool]:
+    def _owner(v: Span, nouns: list[tuple[Span, Owner]], inherited: Owner | None,
+               actions: list[Span]) -> tuple[Owner | None, bool]:
         """The noun that owns ``v`` in its clause — an agent before it, else the nearest
-        noun before it, else the first noun after it — or the inherited subject.
-        The flag says whether the owner was named in the clause."""
+        noun before it, else the first noun after it (a named one before a generic
+        one) — or the inherited subject. An inherited agent (法律顾问) keeps a clause
+        that opens with its verb (…,参与处理行政复议案件35件). The flag says whether
+        the owner was named in the clause."""
+        if inherited and inherited[0] == "SUBJECT" and _subject_info(inherited[1]).get("agent"):
+            first = min([n.start for n, _ in nouns] + [a.start for a in actions] + [v.start])
+            if any(a.start == first for a in actions):
+                return inherited, False
         before = [(s, o) for s, o in nouns if s.end <= v.start]
         for s, o in before:
             if o[0] == "SUBJECT" and _subject_info(o[1]).get("agent"):
                 return o, True
         if before:
             return before[-1][1], True
-        after = [o for s, o in nouns if s.start >= v.end]
+        after = [(s, o) for s, o in nouns if s.start >= v.end]
         if after:
-            return after[0], True
+            named = [o for s, o in after if s.code or s.label == "OTHER"]
+            return (named or [after[0][1]])[0], True
         return inherited, False
 
     @staticmethod
-    def _action(v: Span, actions: list[Span]) -> Span | None:
-        """The action governing ``v``: the nearest full verb before it (a 共有 yields
-        to a verb after the number), else the first verb after it, else a modifier
-        (报送备案的)."""
-        before = [a for a in actions if a.end <= v.start]
+    def _actions(v: Span, actions: list[Span]) -> list[Span]:
+        """The actions that may govern ``v``, best first: the nearest full verb before
+        it (a 共有 yields to a verb after the number), the verbs after it, then
+        modifiers (报送备案的…)."""
+        before = [a for a in actions if a.end <= v.start][::-1]
         after = [a for a in actions if a.start >= v.end]
         main_before = [a for a in before if "modifier" not in a.flags]
         main_after = [a for a in after if "modifier" not in a.flags]
-        if main_before:
-            chosen = main_before[-1]
-            if "weak" in chosen.flags and main_after:
-                return main_after[0]
-            return chosen
-        if main_after:
-            return main_after[0]
-        if before:
-            return before[-1]
-        return after[0] if after else None
+        if main_before and "weak" in main_before[0].flags and main_after:
+            main_before = main_before[1:] + [main_before[0]]
+            ordered = main_after[:1] + main_before
+        else:
+            ordered = main_before + main_after
+        rest = [a for a in before + after if a not in ordered]
+        return ordered + [a for a in main_after if a not in ordered] + rest
 
     @staticmethod
     def _adjacent_noun(text: str, v: Span, nouns: list[tuple[Span, Owner]], code: str) -> bool:
