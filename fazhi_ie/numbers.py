@@ -17,6 +17,16 @@ from . import lexicon
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
 
+# a four-digit year, ASCII or full-width (checked by year_value)
+YEAR_PATTERN = r"([12１２][0-9０-９]{3})"
+
+
+def year_value(surface: str) -> int | None:
+    """'2021' or '２０２１' → 2021; None outside 1949–2099."""
+    year = int(surface.translate(_FULLWIDTH))
+    return year if 1949 <= year <= 2099 else None
+
+
 @dataclass(frozen=True)
 class NumberMention:
     start: int          # offset of the first numeral character

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon
+from .numbers import YEAR_PATTERN, year_value
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,11 @@ def heading_title(body: str, own_line: bool) -> str:
 
 
 def _is_own_line(body: str) -> bool:
+    """A heading that is its whole line: short, one sentence, no count, no 标题：正文."""
     _, _, max_chars = _patterns()
     stripped = body.strip().rstrip("。.")
-    return len(stripped) <= max_chars + 10 and not _SENTENCE_END.search(stripped)
+    return (len(stripped) <= max_chars + 10 and not _SENTENCE_END.search(stripped)
+            and not _COUNT.search(stripped) and not re.search(r"[：:]", stripped))
 
 
 @dataclass
@@ -142,9 +145,8 @@ def parse_outline(text: str) -> Outline:
     return Outline(headings)
 
 
-_YEAR = r"((?:19|20)[0-9]{2})"
-_TITLE_YEAR = re.compile(_YEAR + r"年度?[^\n。]{0,40}?(?:报告|总结|情况|工作要点|公告|年报)")
-_ANY_YEAR = re.compile(_YEAR + r"年")
+_TITLE_YEAR = re.compile(YEAR_PATTERN + r"年度?[^\n。]{0,40}?(?:报告|总结|情况|工作要点|公告|年报)")
+_ANY_YEAR = re.compile(YEAR_PATTERN + r"年")
 _ISSUER = re.compile(
     r"([\u4e00-\u9fff]{1,12}?(?:省|自治区|市|区|县|旗|州|盟|镇|乡|街道)(?:人民政府|政府|办事处)"
     r"|[\u4e00-\u9fff]{2,14}?(?:局|委员会|厅|办公室|人大常委会))"
@@ -155,15 +157,19 @@ _HEAD_CHARS = 600
 def find_report_year(text: str) -> int | None:
     """The year the report covers: from its title, else the first year in its opening."""
     head = text[:_HEAD_CHARS]
-    m = _TITLE_YEAR.search(head) or _ANY_YEAR.search(head)
-    return int(m.group(1)) if m else None
+    for pattern in (_TITLE_YEAR, _ANY_YEAR):
+        for m in pattern.finditer(head):
+            year = year_value(m.group(1))
+            if year:
+                return year
+    return None
 
 
 def find_issuer(text: str) -> str | None:
     """The reporting government: the name before the year in the title, else the first
     government named in the opening."""
     head = text[:_HEAD_CHARS]
-    title = re.search(_ISSUER.pattern + r"(?:关于)?" + _YEAR + "年", head)
+    title = re.search(_ISSUER.pattern + r"(?:关于)?" + YEAR_PATTERN + "年", head)
     if title:
         return title.group(1)
     m = _ISSUER.search(head)

@@ -7,6 +7,7 @@ from itertools import groupby
 from typing import Any, Iterable, Iterator
 
 from . import lexicon
+from .numbers import YEAR_PATTERN, year_value
 from .outline import Heading, Outline, find_issuer, find_report_year, parse_outline
 from .passages import Sentence, split_sentences
 from .rules import RuleLinker, RuleTagger, _matchers
@@ -15,7 +16,7 @@ from .spans import Link, Linker, Passage, Tagger
 from .tables import is_table_line
 
 BACKENDS = ("auto", "rules", "model")
-_YEAR_IN_HEADING = re.compile(r"((?:19|20)[0-9]{2})年")
+_YEAR_IN_HEADING = re.compile(YEAR_PATTERN + "年")
 # a passage with none of these cannot hold a count
 _HAS_NUMBER = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]")
 
@@ -153,8 +154,8 @@ def _year(link: Link, path: list[Heading], report_year: int | None) -> tuple[int
         return (report_year + t.shift if report_year is not None else None), t.text
     for h in reversed(path):
         m = _YEAR_IN_HEADING.search(h.label)
-        if m:
-            return int(m.group(1)), None
+        if m and year_value(m.group(1)):
+            return year_value(m.group(1)), None
     return report_year, None
 
 

@@ -15,15 +15,19 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from . import lexicon
-from .numbers import find_numbers
+from .numbers import YEAR_PATTERN, find_numbers, year_value
 from .passages import Sentence
 from .spans import Link, Passage, Span
 from .tables import link_table
 
 SOURCE = "rules"
 
-_YEAR = r"((?:19|20)[0-9]{2})"
-_MONTH = r"(?:[0-9]{1,2}月(?:份|底|末)?(?:[0-9]{1,2}日)?)"
+_YEAR = YEAR_PATTERN
+_MONTH = r"(?:[0-9０-９]{1,2}月(?:份|底|末)?(?:[0-9０-９]{1,2}日)?)"
+# a time phrase followed by these modifies a noun (2014年以前制定的文件, 2010年以来发布的),
+# it does not date a count
+_BEFORE_AFTER = re.compile(r"^(?:以前|之前|以后|之后|前|后)")
+_MODIFIES_NOUN = re.compile(r"^[^，,；;。]{0,6}的")
 # (pattern, how the year is read): "abs"/"range" take their last year, ints shift the report year
 _TIME_PATTERNS = [
     (rf"(?:截至|截止到?|至){_YEAR}年(?:度)?{_MONTH}?(?:底|末)?", "abs"),
@@ -135,13 +139,20 @@ class RuleTagger:
         for m in time_re.finditer(chunk):
             kind = _TIME_PATTERNS[int(m.lastgroup[1:])][1]
             s, e = start + m.start(), start + m.end()
-            comparison = bool(_COMPARISON_BEFORE.search(chunk[max(0, m.start() - 3):m.start()]))
+            time_ends.append((s, e))
+            after = chunk[m.end():m.end() + 8]
+            if _BEFORE_AFTER.match(after) or (m.group().endswith("以来") and _MODIFIES_NOUN.match(after)):
+                continue
+            # 较上年 / 去年为168件: a comparison governs only its own clause
+            comparison = bool(_COMPARISON_BEFORE.search(chunk[max(0, m.start() - 3):m.start()])) or \
+                (isinstance(kind, int) and kind < 0)
             if kind in ("abs", "range"):
-                year = int(re.findall(_YEAR, m.group())[-1])
+                year = year_value(re.findall(_YEAR, m.group())[-1])
+                if year is None:
+                    continue
                 spans.append(Span("TIME", s, e, m.group(), year=year, comparison=comparison))
             else:
                 spans.append(Span("TIME", s, e, m.group(), shift=kind, comparison=comparison))
-            time_ends.append((s, e))
         for n in numbers:
             s, e = start + n.start, start + n.end
             if any(a <= s < b for a, b in time_ends):
