@@ -216,6 +216,8 @@ class RuleLinker:
 
     def _resolve(self, noun: Span, state: _Paragraph) -> Owner | None:
         if noun.label == "OTHER":
+            if lexicon.load("distractors")[noun.code].get("owns") is False:
+                return None       # 制定机关: an actor, not what is counted
             return ("OTHER", noun.code)
         if noun.code:
             return ("SUBJECT", noun.code)

@@ -1,0 +1,112 @@
+"""Behaviour of the rule linker on wordings beyond the contract's hard cases.
+
+Each row: text, report year, the (subject, action, value) facts expected in order.
+"""
+import pytest
+
+from fazhi_ie import extract
+
+CASES = [
+    # a modifier (报送备案的) is not the main verb
+    ("全年共收到各区政府报送备案的行政规范性文件87件。", 2020,
+     [("normative_document", "received", 87)]),
+    # planned actions are not counts
+    ("开展规范性文件清理,共清理文件120件,拟修改4件,拟废止6件。", 2021,
+     [("normative_document", "cleaned_up", 120)]),
+    # negated outcome: 均未败诉 is no count of lost cases
+    ("全年以区政府为被告的行政诉讼案件9件,均未败诉。", 2022,
+     [("admin_litigation", "received", 9)]),
+    # a generic head (文件) refers back to the subject named before; opinions are not documents
+    ("审查规范性文件30件,提出修改意见52条,制定机关已对7件文件进行修改。", 2019,
+     [("normative_document", "reviewed", 30), ("normative_document", "revised", 7)]),
+    # personnel are counted in people, not in training sessions
+    ("组织行政执法人员培训4期,培训执法人员560人次。", 2020,
+     [("enforcement_personnel", "trained", 560)]),
+    # an existential 共有 yields to the verb after the number
+    ("去年全市共有410人新领取行政执法证。", 2021,
+     [("enforcement_personnel", "certified", 410)]),
+    # certificates in 个, revoked
+    ("因岗位调整注销行政执法证23个,暂扣执法证2个。", 2022,
+     [("enforcement_personnel", "revoked_cert", 23), ("enforcement_personnel", "revoked_cert", 2)]),
+    # 分别 pairs actions and values in order
+    ("全年收到、受理、审结行政复议申请分别为64件、58件、55件。", 2018,
+     [("admin_reconsideration", "received", 64), ("admin_reconsideration", "accepted", 58),
+      ("admin_reconsideration", "concluded", 55)]),
+    # a new subject after a semicolon does not borrow the previous action
+    ("行政复议案件12件,其中撤回申请2件;以县政府为被告的行政诉讼案件8件。", 2021,
+     [("admin_reconsideration", "received", 12), ("admin_reconsideration", "withdrawn", 2),
+      ("admin_litigation", "received", 8)]),
+    # an action only one subject has implies it
+    ("全年行政机关负责人出庭应诉31次,败诉3件。", 2023,
+     [("admin_litigation", "appeared", 31), ("admin_litigation", "lost", 3)]),
+    # cases carried over from last year are pending
+    ("新收行政复议案件205件,上年结转14件,审结198件。", 2020,
+     [("admin_reconsideration", "received", 205), ("admin_reconsideration", "pending", 14),
+      ("admin_reconsideration", "concluded", 198)]),
+    # a legal adviser keeps the clauses that open with its verbs
+    ("政府法律顾问审查合同协议40份,参与处理行政复议和行政诉讼案件18件。", 2022,
+     [("legal_advisor", "reviewed", 40), ("legal_advisor", "handled", 18)]),
+    # implied counts run through 并…
+    ("全年出台规范性文件6件,均经合法性审核,并报市政府备案。", 2020,
+     [("normative_document", "enacted", 6), ("normative_document", "reviewed", 6),
+      ("normative_document", "filed", 6)]),
+    # stock of certified personnel and headcount
+    ("全县现有行政执法人员958名,其中持行政执法证人员902名。", 2019,
+     [("enforcement_personnel", "headcount", 958), ("enforcement_personnel", "certified", 902)]),
+    # 免罚 cases and fines are not facts
+    ("办理“首违不罚”案件120件,罚没款45万元。", 2023, []),
+    # full-width digits, Chinese numerals
+    ("全年共收到行政复议申请１２件,受理十件。", 2016,
+     [("admin_reconsideration", "received", 12), ("admin_reconsideration", "accepted", 10)]),
+]
+
+
+@pytest.mark.parametrize("text,year,expected", CASES, ids=[c[0][:16] for c in CASES])
+def test_rule_cases(text, year, expected):
+    got = [(f.subject, f.action, f.value) for f in extract(text, report_year=year, backend="rules").facts]
+    assert got == expected
+
+
+def test_flattened_table_by_unit():
+    text = ("二、行政执法人员情况\n全市行政执法人员及证件情况如下:\n"
+            "单位 | 执法人员 | 持执法证 | 持监督证\n"
+            "市直部门 | 2100名 | 2050名 | 80名\n"
+            "合计 | 3300名 | 3210名 | 121名\n")
+    facts = extract(text, report_year=2020).facts
+    got = [(f.subject, f.action, f.value, f.breakdown) for f in facts]
+    assert got == [
+        ("enforcement_personnel", "headcount", 2100, "市直部门"),
+        ("enforcement_personnel", "certified", 2050, "市直部门"),
+        ("supervision_personnel", "certified", 80, "市直部门"),
+        ("enforcement_personnel", "headcount", 3300, None),
+        ("enforcement_personnel", "certified", 3210, None),
+        ("supervision_personnel", "certified", 121, None),
+    ]
+    for f in facts:
+        assert text[f.span[0]:f.span[1]].startswith(str(f.value))
+
+
+def test_flattened_table_with_action_columns_and_bare_cells():
+    text = ("全市行政复议案件办理情况:\n"
+            "单位 | 收案 | 结案\n"
+            "市本级 | 75 | 70\n"
+            "县区 | 120 | 112\n")
+    got = [(f.subject, f.action, f.value, f.breakdown, f.unit)
+           for f in extract(text, report_year=2021).facts]
+    assert got == [
+        ("admin_reconsideration", "received", 75, "市本级", None),
+        ("admin_reconsideration", "concluded", 70, "市本级", None),
+        ("admin_reconsideration", "received", 120, "县区", None),
+        ("admin_reconsideration", "concluded", 112, "县区", None),
+    ]
+
+
+def test_time_that_modifies_a_noun_does_not_date_the_count():
+    [f] = extract("对2014年以前制定的规范性文件进行清理,共清理102件。", report_year=2016).facts
+    assert (f.action, f.value, f.year) == ("cleaned_up", 102, 2016)
+
+
+def test_last_year_scoped_to_its_clause():
+    text = "2024年共收到行政诉讼案件142件,去年为168件,行政机关负责人出庭应诉136次。"
+    got = [(f.value, f.year) for f in extract(text, report_year=2024).facts]
+    assert got == [(142, 2024), (168, 2023), (136, 2024)]
