@@ -63,6 +63,21 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .annotations import validate_files
+
+    files = [f for p in map(Path, args.paths)
+             for f in (sorted(p.glob("*.jsonl")) if p.is_dir() else [p])]
+    problems = 0
+    for line in validate_files(files):
+        print(line)
+        problems += 1
+    print(f"{len(files)} files, {problems} problems", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fazhi-ie", description="Count facts from Chinese rule-of-law government reports.")
     parser.add_argument("--version", action="version", version=f"fazhi-ie {__version__}")
@@ -83,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--misses", action="store_true", help="list every missed and spurious fact")
     ev.add_argument("--json", action="store_true", help="print the scores as JSON")
     ev.set_defaults(func=_cmd_evaluate)
+
+    ann = sub.add_parser("annotations", help="work with gold annotation files")
+    ann_sub = ann.add_subparsers(dest="annotations_command", required=True)
+    val = ann_sub.add_parser("validate", help="check gold JSONL files (offsets, labels, facts vs spans)")
+    val.add_argument("paths", nargs="+", help="gold .jsonl files, or folders of them")
+    val.set_defaults(func=_cmd_validate)
     return parser
 
 

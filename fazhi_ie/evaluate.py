@@ -7,55 +7,16 @@ breakdown are scored as accuracies.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterable
 
 from . import lexicon
+from .annotations import GoldDoc, load_gold  # noqa: F401  (load_gold re-exported for callers)
 from .schema import Document
 
 _PUNCT = re.compile(r"[\s,，、;；:：。“”\"'‘’《》()（）]")
-
-
-@dataclass
-class GoldDoc:
-    id: str
-    text: str
-    issuer: str | None
-    report_year: int | None
-    facts: list[dict[str, Any]]
-
-
-def load_gold(path: str | Path) -> list[GoldDoc]:
-    """Read a gold JSONL file. A record's text is inline (``text``) or in a file
-    named by ``source``, relative to the repository root or to the gold file."""
-    path = Path(path)
-    docs = []
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            if "text" in rec:
-                text = rec["text"]
-            elif "source" in rec:
-                text = _read_source(path, rec["source"])
-            else:
-                raise ValueError(f"{path}:{lineno}: record has neither 'text' nor 'source'")
-            docs.append(GoldDoc(rec.get("id", f"{path.stem}:{lineno}"), text, rec.get("issuer"),
-                                rec.get("report_year"), rec.get("facts", [])))
-    return docs
-
-
-def _read_source(gold_path: Path, source: str) -> str:
-    for base in [gold_path.parent, *gold_path.resolve().parents]:
-        candidate = base / source
-        if candidate.is_file():
-            return candidate.read_text(encoding="utf-8")
-    raise FileNotFoundError(f"{gold_path}: source file {source!r} not found")
 
 
 def _same_measure(a: str | None, b: str | None) -> bool:
