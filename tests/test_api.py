@@ -90,3 +90,10 @@ def test_import_is_light():
     code = "import sys, fazhi_ie; print(sorted(m for m in ('torch','transformers','spacy') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_readme_lists_exactly_the_lexicon_subjects(root):
+    import re
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `subject`"))
+    assert set(re.findall(r"`([a-z_]+)`", row)) - {"subject"} == set(subject_codes())
