@@ -1,0 +1,1 @@
+"""fazhi_ie training pipeline: base encoder, synthetic data, fine-tuning."""
