@@ -78,6 +78,53 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _cmd_ls_export(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from .annotations import GoldDoc, load_gold
+    from .labelstudio import to_task
+
+    extractor = Extractor(backend=args.backend) if args.predict else None
+    tasks = []
+    for path in map(Path, args.paths):
+        if path.suffix == ".jsonl":
+            docs = load_gold(path)
+        else:
+            docs = [GoldDoc(path.stem, read_text(path), None, None, [])]
+        for doc in docs:
+            if extractor is not None:
+                pred = extractor(doc.text, id=doc.id)
+                doc = GoldDoc(doc.id, doc.text, pred.issuer, pred.report_year,
+                              [f.to_dict() for f in pred.facts], doc.genre)
+            tasks.append(to_task(doc, as_prediction=extractor is not None))
+    with atomic_output(args.output, force=args.force) as fh:
+        json.dump(tasks, fh, ensure_ascii=False, indent=1)
+    print(f"{len(tasks)} tasks written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _cmd_ls_import(args: argparse.Namespace) -> int:
+    import json
+
+    from .labelstudio import from_tasks, gold_record
+
+    with open(args.tasks, encoding="utf-8") as fh:
+        docs = from_tasks(json.load(fh))
+    with atomic_output(args.output, force=args.force) as fh:
+        for doc in docs:
+            fh.write(json.dumps(gold_record(doc), ensure_ascii=False) + "\n")
+    print(f"{len(docs)} documents written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _cmd_ls_config(args: argparse.Namespace) -> int:
+    from .labelstudio import label_config
+
+    print(label_config(), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fazhi-ie", description="Count facts from Chinese rule-of-law government reports.")
     parser.add_argument("--version", action="version", version=f"fazhi-ie {__version__}")
@@ -104,6 +151,21 @@ def build_parser() -> argparse.ArgumentParser:
     val = ann_sub.add_parser("validate", help="check gold JSONL files (offsets, labels, facts vs spans)")
     val.add_argument("paths", nargs="+", help="gold .jsonl files, or folders of them")
     val.set_defaults(func=_cmd_validate)
+    exp = ann_sub.add_parser("export", help="Label Studio tasks from gold JSONL (or, with --predict, "
+                                            "pre-annotations from the extractor; .txt files too)")
+    exp.add_argument("paths", nargs="+")
+    exp.add_argument("-o", "--output", required=True, help="tasks .json file")
+    exp.add_argument("--predict", action="store_true", help="pre-annotate with the extractor")
+    exp.add_argument("--backend", choices=BACKENDS, default="auto")
+    exp.add_argument("--force", action="store_true")
+    exp.set_defaults(func=_cmd_ls_export)
+    imp = ann_sub.add_parser("import", help="gold JSONL from a Label Studio export (JSON)")
+    imp.add_argument("tasks")
+    imp.add_argument("-o", "--output", required=True, help="gold .jsonl file")
+    imp.add_argument("--force", action="store_true")
+    imp.set_defaults(func=_cmd_ls_import)
+    cfg = ann_sub.add_parser("label-config", help="print the Label Studio labeling config")
+    cfg.set_defaults(func=_cmd_ls_config)
     return parser
 
 
