@@ -139,8 +139,6 @@ def find_numbers(text: str) -> Iterator[NumberMention]:
         start = m.start("num")
         if start > 0 and text[start - 1] in _NOT_BEFORE:
             continue
-        if num in ("一", "两") and _inside_word(text, m.end("unit")):
-            continue
         if any(s <= start < e for s, e in slogan_spans):
             continue
         try:
@@ -156,9 +154,3 @@ def find_numbers(text: str) -> Iterator[NumberMention]:
             qualifier = quals["suffix"][m.group("suffix")]
         end = m.end("unit")
         yield NumberMention(start, end, base, unit, qualifier, text[start:end])
-
-
-def _inside_word(text: str, end: int) -> bool:
-    """一个/一次/两项 as part of a phrase (一次性, 一件事, 一个窗口) rather than a count."""
-    nxt = text[end:end + 1]
-    return bool(nxt) and "\u4e00" <= nxt <= "\u9fff"

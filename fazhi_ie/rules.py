@@ -44,9 +44,12 @@ _CONTINUATION = re.compile(r"^[\s　]*(?:其中|另有|另|此外|上述|以上|
 _BREAKDOWN_OPEN = re.compile(r"其中|分别|按.{1,8}分|中[，,：:]?$")
 _ALL_OF = re.compile(r"均|全部|都|一律|悉数")
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
-_PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待)$")
+_PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓)$")
 _NEGATED = re.compile(r"(?:未|无|没有|不|未出现|未发生|无一)$")
-_MODIFIER_AFTER = re.compile(r"^[^，,；;。：:、]{0,3}?的")
+_MODIFIER_AFTER = re.compile(r"^的")
+# 撤回申请后终止审理6件 / 撤回申请而终止: both actions happened to the same count
+_CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即)$")
+_REST = re.compile(r"其余|其他|另有")
 _LABEL_STRIP = re.compile(r"^[\s　]*(?:其中|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
 _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -129,9 +132,8 @@ class RuleTagger:
             before = chunk[max(0, m.start() - 4):m.start()]
             if _PLANNED.search(before) or _NEGATED.search(before):
                 flags.add("blocked")
-            if _MODIFIER_AFTER.match(chunk[m.end():m.end() + 4]) or (
-                    "因" in chunk[max(0, m.start() - 12):m.start()] and "而" in chunk[m.end():m.end() + 4]):
-                flags.add("modifier")     # 报送备案的…, 因撤回申请而终止: not the main verb
+            if _MODIFIER_AFTER.match(chunk[m.end():m.end() + 1]):
+                flags.add("modifier")     # 报送备案的文件: describes the noun, not the count
             if m.group() in weak:
                 flags.add("weak")
             spans.append(Span("ACTION", s, e, m.group(), code=verbs[m.group()], flags=frozenset(flags)))
@@ -174,13 +176,15 @@ class _Paragraph:
     named: list[Owner]                # nouns named so far, for 文件/案件/人员 to refer back to
     time: Span | None = None
     action: str | None = None
+    blocked: bool = False             # the latest count belonged to a look-alike (OTHER)
 
 
 @dataclass
 class _Sentence:
-    subject: Owner | None
+    subject: Owner | None              # the latest fact subject
     time: Span | None
     action: str | None
+    blocked: bool = False              # the latest owner was a look-alike: bare counts after it are its
     head_action: str | None = None     # the action of the sentence's first count
     breakdown_mode: bool = False       # after 其中 / 分别
     breakdown: str | None = None
@@ -231,7 +235,8 @@ class RuleLinker:
         carried = continuation or not named
         st = _Sentence(subject=state.subject if carried else None,
                        time=state.time if continuation else None,
-                       action=state.action if carried else None)
+                       action=state.action if carried else None,
+                       blocked=state.blocked if carried else False)
         links: list[Link] = []
         after_semicolon = False
         for cs, ce in sentence.clauses():
@@ -260,7 +265,7 @@ class RuleLinker:
             if not values:
                 links += self._implied(clause_text, actions, st)
                 if nouns:
-                    st.subject = nouns[-1][1]
+                    self._set_owner(st, nouns[-1][1])
                 usable = [a for a in actions if "blocked" not in a.flags]
                 if usable:
                     st.action = usable[-1].code
@@ -269,11 +274,16 @@ class RuleLinker:
             links += self._link_values(text, cs, clause, values, actions, nouns, st)
             trailing = [o for n, o in nouns if n.start > values[-1].end and o[0] == "SUBJECT"]
             if trailing:
-                st.subject = trailing[-1]
-        state.subject = st.subject
-        state.time = st.time
-        state.action = st.action
+                self._set_owner(st, trailing[-1])
+        state.subject, state.time, state.action, state.blocked = st.subject, st.time, st.action, st.blocked
         return links
+
+    @staticmethod
+    def _set_owner(st: _Sentence, owner: Owner) -> None:
+        if owner[0] == "SUBJECT":
+            st.subject, st.blocked = owner, False
+        else:
+            st.blocked = True
 
     def _link_values(self, text, cs, clause, values, actions, nouns, st: _Sentence) -> list[Link]:
         links = []
@@ -281,7 +291,8 @@ class RuleLinker:
         for v in values:
             owner, own_clause = self._owner(v, nouns, st.subject, actions)
             if own_clause and owner and (owner[0] == "SUBJECT" or any(n.end <= v.start for n, o in nouns if o == owner)):
-                st.subject = owner
+                self._set_owner(st, owner)
+            chosen = None
             if v in respectively:
                 action, confidence = respectively[v], 0.85
             else:
@@ -296,9 +307,13 @@ class RuleLinker:
             if label:
                 st.breakdown = label
             if action is None:
+                if not own_clause and st.blocked:
+                    continue      # 行政处罚案件120件,简易程序40件: still the look-alike's
                 if label or self._bare_prefix(text, cs, v, clause) or \
                         any(s.end <= v.start and v.start - s.end <= 2 and s.code for s, _ in nouns):
                     action = st.head_action if (st.breakdown_mode and st.head_action) else st.action
+            elif chosen is not None and "blocked" not in chosen.flags:
+                st.action = action
             if owner is None or owner[0] == "OTHER":
                 implied = _implied_subject(action) if owner is None else None
                 if implied is None:
@@ -318,7 +333,7 @@ class RuleLinker:
                 continue              # 培训3期: sessions, not people
             if self._is_delta(text, cs, v):
                 continue
-            st.subject = owner
+            self._set_owner(st, owner)
             st.action = action
             st.head_action = st.head_action or action
             link = Link(value=v, subject=code, action=action, time=self._time(v, clause, st.time),
@@ -328,7 +343,19 @@ class RuleLinker:
                 st.group = []
             st.group.append(link)
             links.append(link)
+            earlier = self._chained(text, chosen, actions) if chosen else None
+            if earlier and earlier.code in info["actions"] and earlier.code != action:
+                links.append(Link(v, code, earlier.code, link.time, link.breakdown,
+                                  round(link.confidence - 0.1, 3), SOURCE))
         return links
+
+    @staticmethod
+    def _chained(text: str, chosen: Span, actions: list[Span]) -> Span | None:
+        """撤回申请后终止审理6件: the action joined to the chosen one by 后/而/并."""
+        prev = [a for a in actions if a.end <= chosen.start and "blocked" not in a.flags]
+        if prev and _CHAIN.match(text[prev[-1].end:chosen.start]):
+            return prev[-1]
+        return None
 
     @staticmethod
     def _owner(v: Span, nouns: list[tuple[Span, Owner]], inherited: Owner | None,
@@ -424,8 +451,9 @@ class RuleLinker:
         """…审查通过5份行政规范性文件,均…完成备案 → the 5 was also filed; 并报…备案 continues."""
         if not st.group or not actions:
             return []
-        if not (_ALL_OF.search(clause_text) or (st.implied and _AND_THEN.match(clause_text))):
-            return []
+        if not (_ALL_OF.search(clause_text) or (st.implied and _AND_THEN.match(clause_text))) \
+                or _REST.search(clause_text):
+            return []    # 其余均予以维持 speaks of other cases
         st.implied = True
         out = []
         subject = st.group[-1].subject
