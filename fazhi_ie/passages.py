@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 _SENTENCE = re.compile(r"[^。！？!?\n\r]+[。！？!?]*")
-_CLAUSE_BREAK = re.compile(r"[，,；;：:]")
+_CLAUSE_BREAK = re.compile(r"[，；;：:]|,(?![0-9]{3}(?![0-9]))")   # not the comma of 1,376
 _SPACE = re.compile(r"\s+")
 # a sentence at least this long, seen before verbatim, is a scraped repeat
 MIN_REPEAT_CHARS = 16

@@ -46,15 +46,17 @@ _ALL_OF = re.compile(r"均|全部|都|一律|悉数")
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
 _PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓)$")
 _NEGATED = re.compile(r"(?:未|无|没有|不|未出现|未发生|无一)$")
-_MODIFIER_AFTER = re.compile(r"^的")
+_MODIFIER_AFTER = re.compile(r"^(?:的|前)")
 # 撤回申请后终止审理6件 / 撤回申请而终止: both actions happened to the same count
-_CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即)$")
+_CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|)$")
+# only a withdrawal ends in another outcome (撤回申请后终止审理); 并 joins any two
+_CHAINS_AFTER = frozenset({"withdrawn"})
 _REST = re.compile(r"其余|其他|另有")
 _LABEL_STRIP = re.compile(r"^[\s　]*(?:其中|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
 _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # a clause may borrow the sentence's action only when this little stands before its number
-MAX_BARE_PREFIX = 6
+MAX_BARE_PREFIX = 4
 
 
 def _alternation(words) -> str:
@@ -133,7 +135,7 @@ class RuleTagger:
             if _PLANNED.search(before) or _NEGATED.search(before):
                 flags.add("blocked")
             if _MODIFIER_AFTER.match(chunk[m.end():m.end() + 1]):
-                flags.add("modifier")     # 报送备案的文件: describes the noun, not the count
+                flags.add("modifier")     # 报送备案的文件, 受理前: describes, does not count
             if m.group() in weak:
                 flags.add("weak")
             spans.append(Span("ACTION", s, e, m.group(), code=verbs[m.group()], flags=frozenset(flags)))
@@ -229,9 +231,12 @@ class RuleLinker:
         return next((o for o in reversed(state.named) if o in owners), None)
 
     def _link_sentence(self, text: str, sentence: Sentence, spans: list[Span], state: _Paragraph) -> list[Link]:
-        named = [s for s in spans if s.label == "OTHER" or (s.label == "SUBJECT" and s.code)]
+        first_value = next((s.start for s in spans if s.label == "VALUE"), sentence.end)
+        named = [s for s in spans if (s.label == "OTHER" or (s.label == "SUBJECT" and s.code))
+                 and s.start < first_value]
         continuation = bool(_CONTINUATION.match(sentence.text))
-        # a sentence naming nothing, or opening with 其中/另…, continues the previous one
+        # a sentence naming nothing before its first count, or opening with 其中/另…,
+        # continues the previous one
         carried = continuation or not named
         st = _Sentence(subject=state.subject if carried else None,
                        time=state.time if continuation else None,
@@ -288,15 +293,19 @@ class RuleLinker:
     def _link_values(self, text, cs, clause, values, actions, nouns, st: _Sentence) -> list[Link]:
         links = []
         respectively = _respectively(text, cs, actions, values)
-        for v in values:
-            owner, own_clause = self._owner(v, nouns, st.subject, actions)
+        for i, v in enumerate(values):
+            # what follows a number, up to the next number, may still be about it
+            limit = values[i + 1].start if i + 1 < len(values) else len(text)
+            nouns_v = [(n, o) for n, o in nouns if n.end <= v.start or n.start < limit]
+            actions_v = [a for a in actions if a.end <= v.start or a.start < limit]
+            owner, own_clause = self._owner(v, nouns_v, st.subject, actions_v)
             if own_clause and owner and (owner[0] == "SUBJECT" or any(n.end <= v.start for n, o in nouns if o == owner)):
                 self._set_owner(st, owner)
             chosen = None
             if v in respectively:
                 action, confidence = respectively[v], 0.85
             else:
-                candidates = self._actions(v, actions)
+                candidates = self._actions(text, v, actions_v)
                 if candidates and "blocked" in candidates[0].flags:
                     continue          # 拟修改3件, 未败诉
                 fits = [a for a in candidates if owner and owner[0] == "SUBJECT"
@@ -309,8 +318,10 @@ class RuleLinker:
             if action is None:
                 if not own_clause and st.blocked:
                     continue      # 行政处罚案件120件,简易程序40件: still the look-alike's
+                if _REST.search(text[cs:v.start]):
+                    continue      # 其余14件告知…: the rest, with some other fate
                 if label or self._bare_prefix(text, cs, v, clause) or \
-                        any(s.end <= v.start and v.start - s.end <= 2 and s.code for s, _ in nouns):
+                        any(s.end <= v.start and v.start - s.end <= 2 and s.code for s, _ in nouns_v):
                     action = st.head_action if (st.breakdown_mode and st.head_action) else st.action
             elif chosen is not None and "blocked" not in chosen.flags:
                 st.action = action
@@ -325,7 +336,7 @@ class RuleLinker:
                 implied = _implied_subject(action)
                 if implied and not own_clause:
                     code, owner, info = implied, ("SUBJECT", implied), _subject_info(implied)
-                elif info.get("bare") and self._adjacent_noun(text, v, nouns, code):
+                elif info.get("bare") and self._adjacent_noun(text, v, nouns_v, code):
                     action, confidence = info["bare"], 0.6
                 else:
                     continue
@@ -343,7 +354,7 @@ class RuleLinker:
                 st.group = []
             st.group.append(link)
             links.append(link)
-            earlier = self._chained(text, chosen, actions) if chosen else None
+            earlier = self._chained(text, chosen, actions_v) if chosen else None
             if earlier and earlier.code in info["actions"] and earlier.code != action:
                 links.append(Link(v, code, earlier.code, link.time, link.breakdown,
                                   round(link.confidence - 0.1, 3), SOURCE))
@@ -353,7 +364,10 @@ class RuleLinker:
     def _chained(text: str, chosen: Span, actions: list[Span]) -> Span | None:
         """撤回申请后终止审理6件: the action joined to the chosen one by 后/而/并."""
         prev = [a for a in actions if a.end <= chosen.start and "blocked" not in a.flags]
-        if prev and _CHAIN.match(text[prev[-1].end:chosen.start]):
+        if not prev:
+            return None
+        gap = text[prev[-1].end:chosen.start]
+        if gap == "并" or (_CHAIN.match(gap) and prev[-1].code in _CHAINS_AFTER):
             return prev[-1]
         return None
 
@@ -382,17 +396,18 @@ class RuleLinker:
         return inherited, False
 
     @staticmethod
-    def _actions(v: Span, actions: list[Span]) -> list[Span]:
+    def _actions(text: str, v: Span, actions: list[Span]) -> list[Span]:
         """The actions that may govern ``v``, best first: the nearest full verb before
         it (a 共有 yields to a verb after the number), the verbs after it, then
         modifiers (报送备案的…)."""
         before = [a for a in actions if a.end <= v.start][::-1]
         after = [a for a in actions if a.start >= v.end]
+        # 未取得执法证件的46名…: a negated verb inside a 的-phrase only describes the noun
+        before = [a for a in before if not ("blocked" in a.flags and "的" in text[a.end:v.start])]
         main_before = [a for a in before if "modifier" not in a.flags]
         main_after = [a for a in after if "modifier" not in a.flags]
         if main_before and "weak" in main_before[0].flags and main_after:
-            main_before = main_before[1:] + [main_before[0]]
-            ordered = main_after[:1] + main_before
+            ordered = main_after + main_before[1:] + main_before[:1]
         else:
             ordered = main_before + main_after
         rest = [a for a in before + after if a not in ordered]
@@ -458,9 +473,8 @@ class RuleLinker:
         out = []
         subject = st.group[-1].subject
         done = {(l.value, l.action) for l in st.group}
-        for a in actions:
-            if "blocked" in a.flags or a.code not in _subject_info(subject)["actions"]:
-                continue
+        fitting = [a for a in actions if "blocked" not in a.flags and a.code in _subject_info(subject)["actions"]]
+        for a in fitting[:1]:
             for l in st.group:
                 if (l.value, a.code) not in done:
                     done.add((l.value, a.code))
