@@ -46,7 +46,7 @@ _ALL_OF = re.compile(r"均|全部|都|一律|悉数")
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
 _PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓)$")
 _NEGATED = re.compile(r"(?:未|无|没有|不|未出现|未发生|无一)$")
-_MODIFIER_AFTER = re.compile(r"^(?:的|前)")
+_MODIFIER_AFTER = re.compile(r"^(?:的|前|、|等)")
 # 撤回申请后终止审理6件 / 撤回申请而终止: both actions happened to the same count
 _CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|)$")
 # only a withdrawal ends in another outcome (撤回申请后终止审理); 并 joins any two
@@ -135,7 +135,7 @@ class RuleTagger:
             if _PLANNED.search(before) or _NEGATED.search(before):
                 flags.add("blocked")
             if _MODIFIER_AFTER.match(chunk[m.end():m.end() + 1]):
-                flags.add("modifier")     # 报送备案的文件, 受理前: describes, does not count
+                flags.add("modifier")     # 报送备案的文件, 受理前, 撤销、变更等: describes, does not count
             if m.group() in weak:
                 flags.add("weak")
             spans.append(Span("ACTION", s, e, m.group(), code=verbs[m.group()], flags=frozenset(flags)))
@@ -298,7 +298,8 @@ class RuleLinker:
             limit = values[i + 1].start if i + 1 < len(values) else len(text)
             nouns_v = [(n, o) for n, o in nouns if n.end <= v.start or n.start < limit]
             actions_v = [a for a in actions if a.end <= v.start or a.start < limit]
-            owner, own_clause = self._owner(v, nouns_v, st.subject, actions_v)
+            owner, own_clause = self._owner(v, nouns_v, st.subject, actions_v,
+                                            values[i + 1].start if i + 1 < len(values) else None)
             if own_clause and owner and (owner[0] == "SUBJECT" or any(n.end <= v.start for n, o in nouns if o == owner)):
                 self._set_owner(st, owner)
             chosen = None
@@ -311,6 +312,8 @@ class RuleLinker:
                 fits = [a for a in candidates if owner and owner[0] == "SUBJECT"
                         and a.code in _subject_info(owner[1])["actions"] and "blocked" not in a.flags]
                 chosen = fits[0] if fits else (candidates[0] if candidates else None)
+                if chosen is not None and "modifier" in chosen.flags and st.breakdown_mode and st.head_action:
+                    chosen = None     # 其中:…制定的行政规范性文件54件 — parts of the head count
                 action, confidence = (chosen.code, 0.9) if chosen else (None, 0.75)
             label = self._breakdown_label(text, cs, v, clause) if st.breakdown_mode else None
             if label:
@@ -364,16 +367,20 @@ class RuleLinker:
     def _chained(text: str, chosen: Span, actions: list[Span]) -> Span | None:
         """撤回申请后终止审理6件: the action joined to the chosen one by 后/而/并."""
         prev = [a for a in actions if a.end <= chosen.start and "blocked" not in a.flags]
-        if not prev:
-            return None
-        gap = text[prev[-1].end:chosen.start]
-        if gap == "并" or (_CHAIN.match(gap) and prev[-1].code in _CHAINS_AFTER):
-            return prev[-1]
+        if prev:
+            gap = text[prev[-1].end:chosen.start]
+            if gap == "并" or (_CHAIN.match(gap) and prev[-1].code in _CHAINS_AFTER):
+                return prev[-1]
+        nxt = [a for a in actions if a.start >= chosen.end and "blocked" not in a.flags]
+        if nxt:
+            gap = text[chosen.end:nxt[0].start]
+            if gap == "并" or (_CHAIN.match(gap) and chosen.code in _CHAINS_AFTER):
+                return nxt[0]
         return None
 
     @staticmethod
     def _owner(v: Span, nouns: list[tuple[Span, Owner]], inherited: Owner | None,
-               actions: list[Span]) -> tuple[Owner | None, bool]:
+               actions: list[Span], next_value: int | None) -> tuple[Owner | None, bool]:
         """The noun that owns ``v`` in its clause — an agent before it, else the nearest
         noun before it, else the first noun after it (a named one before a generic
         one) — or the inherited subject. An inherited agent (法律顾问) keeps a clause
@@ -383,13 +390,22 @@ class RuleLinker:
             first = min([n.start for n, _ in nouns] + [a.start for a in actions] + [v.start])
             if any(a.start == first for a in actions):
                 return inherited, False
-        before = [(s, o) for s, o in nouns if s.end <= v.start]
+        def verb_between(a: int, b: int) -> bool:
+            return any(a <= x.start and x.end <= b for x in actions)
+
+        # a look-alike followed by a verb before the number was that verb's object
+        # (提出修改意见后由市政府发布29件), not the owner of the number
+        before = [(s, o) for s, o in nouns if s.end <= v.start
+                  and not (o[0] == "OTHER" and verb_between(s.end, v.start))]
         for s, o in before:
             if o[0] == "SUBJECT" and _subject_info(o[1]).get("agent"):
                 return o, True
         if before:
             return before[-1][1], True
-        after = [(s, o) for s, o in nouns if s.start >= v.end]
+        # a noun after the number belongs to it, unless it heads the next number
+        # (7个分局…现有执法人员146名)
+        after = [(s, o) for s, o in nouns if s.start >= v.end
+                 and not (next_value is not None and 0 <= next_value - s.end <= 3)]
         if after:
             named = [o for s, o in after if s.code or s.label == "OTHER"]
             return (named or [after[0][1]])[0], True
@@ -473,7 +489,8 @@ class RuleLinker:
         out = []
         subject = st.group[-1].subject
         done = {(l.value, l.action) for l in st.group}
-        fitting = [a for a in actions if "blocked" not in a.flags and a.code in _subject_info(subject)["actions"]]
+        fitting = [a for a in actions if "blocked" not in a.flags and a.code in _subject_info(subject)["actions"]
+                   and a.code != st.group[-1].action]
         for a in fitting[:1]:
             for l in st.group:
                 if (l.value, a.code) not in done:
