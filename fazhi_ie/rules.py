@@ -357,9 +357,13 @@ class RuleLinker:
                 st.group = []
             st.group.append(link)
             links.append(link)
-            earlier = self._chained(text, chosen, actions_v) if chosen else None
-            if earlier and earlier.code in info["actions"] and earlier.code != action:
-                links.append(Link(v, code, earlier.code, link.time, link.breakdown,
+            extra = self._chained(text, chosen, actions_v) if chosen else None
+            if chosen is not None and action == "reviewed" and extra is None:
+                # 审查…报送备案的规范性文件362件: reviewed, and so filed
+                extra = next((a for a in actions_v if "modifier" in a.flags and a.code == "filed"
+                              and chosen.end <= a.start and a.end <= v.start), None)
+            if extra and extra.code in info["actions"] and extra.code != action:
+                links.append(Link(v, code, extra.code, link.time, link.breakdown,
                                   round(link.confidence - 0.1, 3), SOURCE))
         return links
 
