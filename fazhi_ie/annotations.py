@@ -203,3 +203,38 @@ def load_dataset(splits_file: str | Path):
     return datasets.DatasetDict({
         name: datasets.Dataset.from_list([to_record(d) for d in docs]) for name, docs in splits.items()
     })
+
+
+def corpus_statistics(splits: dict[str, list[GoldDoc]]) -> str:
+    """Markdown tables: documents, facts and entities per split; core (subject, action)
+    counts over the whole corpus."""
+    from collections import Counter
+
+    core = lexicon.core_subjects()
+    lines = ["| split | documents | characters | facts | core facts | VALUE | SUBJECT | ACTION | TIME | relations |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    pairs: Counter = Counter()
+    totals: Counter = Counter()
+    for name in SPLITS:
+        docs = splits.get(name, [])
+        labels = Counter(e["label"] for d in docs for e in d.entities())
+        row = Counter(documents=len(docs), characters=sum(len(d.text) for d in docs),
+                      facts=sum(len(d.facts) for d in docs),
+                      core=sum(f["subject"] in core for d in docs for f in d.facts),
+                      relations=sum(len(d.relations()) for d in docs), **labels)
+        totals.update(row)
+        lines.append(f"| {name} | {row['documents']} | {row['characters']} | {row['facts']} | {row['core']} | "
+                     f"{row['VALUE']} | {row['SUBJECT']} | {row['ACTION']} | {row['TIME']} | {row['relations']} |")
+        pairs.update((f["subject"], f["action"]) for d in docs for f in d.facts if f["subject"] in core)
+    lines.append(f"| **all** | {totals['documents']} | {totals['characters']} | {totals['facts']} | {totals['core']} | "
+                 f"{totals['VALUE']} | {totals['SUBJECT']} | {totals['ACTION']} | {totals['TIME']} | "
+                 f"{totals['relations']} |")
+    lines += ["", "| core subject | action: facts (all splits) |", "|---|---|"]
+    for subject in sorted(core):
+        cells = ", ".join(f"{a} {pairs[(subject, a)]}" for a in lexicon.subjects()[subject]["actions"])
+        lines.append(f"| {subject} | {cells} |")
+    extended = Counter(f["subject"] for docs in splits.values() for d in docs for f in d.facts
+                       if f["subject"] not in core)
+    lines += ["", "| extended subject | facts |", "|---|---:|"]
+    lines += [f"| {s} | {n} |" for s, n in sorted(extended.items())]
+    return "\n".join(lines) + "\n"

@@ -118,6 +118,37 @@ def _cmd_ls_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_agree(args: argparse.Namespace) -> int:
+    import json
+
+    from .annotations import load_gold
+    from .evaluate import agreement
+
+    from pathlib import Path
+
+    root = Path(args.first)
+    first = [d for f in (sorted(root.glob("*.jsonl")) if root.is_dir() else [root]) for d in load_gold(f)]
+    if args.ids:
+        wanted = {line.strip() for line in open(args.ids, encoding="utf-8") if line.strip()}
+        first = [d for d in first if d.id in wanted]
+    second = {}
+    with open(args.second, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                rec = json.loads(line)
+                second[rec["id"]] = rec.get("facts", [])
+    first = [d for d in first if d.id in second]
+    print(json.dumps(agreement(first, second), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from .annotations import corpus_statistics, load_splits
+
+    print(corpus_statistics(load_splits(args.splits)), end="")
+    return 0
+
+
 def _cmd_ls_config(args: argparse.Namespace) -> int:
     from .labelstudio import label_config
 
@@ -164,6 +195,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("-o", "--output", required=True, help="gold .jsonl file")
     imp.add_argument("--force", action="store_true")
     imp.set_defaults(func=_cmd_ls_import)
+    agr = ann_sub.add_parser("agree", help="agreement between two annotations of the same documents")
+    agr.add_argument("first", help="gold JSONL (texts and facts), or a folder of them")
+    agr.add_argument("second", help="JSONL of {id, facts} by a second annotator")
+    agr.add_argument("--ids", help="file of document ids to compare (default: those in SECOND)")
+    agr.set_defaults(func=_cmd_agree)
+    sta = ann_sub.add_parser("stats", help="counts per label and split (Markdown)")
+    sta.add_argument("splits", help="splits.json")
+    sta.set_defaults(func=_cmd_stats)
     cfg = ann_sub.add_parser("label-config", help="print the Label Studio labeling config")
     cfg.set_defaults(func=_cmd_ls_config)
     return parser

@@ -152,3 +152,43 @@ def format_score(result: Score, show_misses: bool = False) -> str:
         for doc_id, kind, f in result.misses:
             lines.append(f"  {kind} {doc_id} {f['subject']}/{f['action']} {f['value']} span={f.get('span')}")
     return "\n".join(lines)
+
+
+AGREEMENT_FIELDS = ("subject", "action", "value", "unit", "qualifier", "year", "period", "measure", "breakdown")
+
+
+def agreement(first: Iterable[GoldDoc], second: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Inter-annotator agreement: ``second`` maps document ids to another annotator's
+    facts. Reports fact-level F1 (subject, action, value and span all agreeing), span
+    F1 (which numbers are facts at all), and per-field agreement on facts paired by
+    overlapping span (same action first)."""
+    facts, spans = Counts(), Counts()
+    hits: Counter = Counter()
+    pairs_total = 0
+    for doc in first:
+        a, b = doc.facts, second.get(doc.id, [])
+        exact = match(a, b)
+        facts.tp += len(exact)
+        facts.fn += len(a) - len(exact)
+        facts.fp += len(b) - len(exact)
+        a_spans = {tuple(f["span"]) for f in a}
+        b_spans = {tuple(f["span"]) for f in b}
+        common = {s for s in a_spans if any(_overlap(s, t) for t in b_spans)}
+        spans.tp += len(common)
+        spans.fn += len(a_spans) - len(common)
+        spans.fp += len({t for t in b_spans if not any(_overlap(s, t) for s in a_spans)})
+        used: set[int] = set()
+        for f in a:
+            cands = [(i, g) for i, g in enumerate(b) if i not in used and _overlap(f["span"], g["span"])]
+            if not cands:
+                continue
+            i, g = next(((i, g) for i, g in cands if g["action"] == f["action"]), cands[0])
+            used.add(i)
+            pairs_total += 1
+            for name in AGREEMENT_FIELDS:
+                same = _same_measure(f.get(name), g.get(name)) if name == "measure" else f.get(name) == g.get(name)
+                hits[name] += same
+    return {
+        "facts": facts.as_dict(), "spans": spans.as_dict(), "paired_facts": pairs_total,
+        "fields": {name: round(hits[name] / pairs_total, 4) if pairs_total else None for name in AGREEMENT_FIELDS},
+    }

@@ -77,3 +77,19 @@ def test_a_document_in_two_splits_is_an_error(tmp_path):
     (tmp_path / "splits.json").write_text(json.dumps({"train": ["one.jsonl"], "test": ["two.jsonl"]}))
     with pytest.raises(ValueError, match="both"):
         load_splits(tmp_path / "splits.json")
+
+
+def test_agreement_of_an_annotation_with_itself_and_with_a_changed_copy():
+    from fazhi_ie.evaluate import agreement
+    doc = GoldDoc("x", TEXT, None, 2021, [fact()])
+    same = agreement([doc], {"x": [fact()]})
+    assert same["facts"]["f1"] == 1.0 and same["fields"]["year"] == 1.0
+    other = agreement([doc], {"x": [fact(action="accepted", year=2020)]})
+    assert other["facts"]["f1"] == 0.0 and other["spans"]["f1"] == 1.0
+    assert other["fields"]["action"] == 0.0 and other["fields"]["subject"] == 1.0
+
+
+def test_stats_command_prints_every_split(capsys):
+    assert main(["annotations", "stats", str(ROOT / "annotations" / "splits.json")]) == 0
+    out = capsys.readouterr().out
+    assert "| train |" in out and "| test |" in out and "admin_reconsideration" in out
