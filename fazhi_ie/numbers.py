@@ -139,6 +139,8 @@ def find_numbers(text: str) -> Iterator[NumberMention]:
         start = m.start("num")
         if start > 0 and text[start - 1] in _NOT_BEFORE:
             continue
+        if num == "一" and start > 0 and text[start - 1] in d["one_not_after"]:
+            continue          # 统一部署, 进一步
         if any(s <= start < e for s, e in slogan_spans):
             continue
         try:

@@ -46,7 +46,7 @@ _ALL_OF = re.compile(r"均|全部|都|一律|悉数")
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
 _PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓)$")
 _NEGATED = re.compile(r"(?:未|无|没有|不|未出现|未发生|无一)$")
-_MODIFIER_AFTER = re.compile(r"^(?:的|前|、|等)")
+_MODIFIER_AFTER = re.compile(r"^(?:的|前|、|等|和|及|方式)")
 # 撤回申请后终止审理6件 / 撤回申请而终止: both actions happened to the same count
 _CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|)$")
 # only a withdrawal ends in another outcome (撤回申请后终止审理); 并 joins any two
@@ -76,8 +76,9 @@ def _matchers():
         for w in entry.get("generic", ()):
             nouns.setdefault(w, ("SUBJECT", None))
     verbs = {w: code for code, entry in lexicon.actions().items() for w in entry["wordings"]}
+    patterns = [(re.compile(p), code) for code, entry in lexicon.actions().items() for p in entry.get("patterns", ())]
     times = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(_TIME_PATTERNS)))
-    return nouns, re.compile(_alternation(nouns)), verbs, re.compile(_alternation(verbs)), times
+    return nouns, re.compile(_alternation(nouns)), verbs, re.compile(_alternation(verbs)), times, patterns
 
 
 @functools.cache
@@ -113,7 +114,7 @@ class RuleTagger:
         return [self.tag_range(text, p.start, p.end) for p in passages]
 
     def tag_range(self, text: str, start: int, end: int) -> list[Span]:
-        nouns, noun_re, verbs, verb_re, time_re = _matchers()
+        nouns, noun_re, verbs, verb_re, time_re, verb_patterns = _matchers()
         chunk = text[start:end]
         numbers = list(find_numbers(chunk))
         if not numbers and "|" not in chunk:
@@ -124,7 +125,12 @@ class RuleTagger:
             spans.append(Span(label, start + m.start(), start + m.end(), m.group(), code=code))
         covered = [(s.start, s.end, s.label, s.text) for s in spans]
         weak = _weak_wordings()
-        for m in verb_re.finditer(chunk):
+        found = [(m, verbs[m.group()]) for m in verb_re.finditer(chunk)]
+        for pattern, code in verb_patterns:
+            for m in pattern.finditer(chunk):
+                found = [(f, c) for f, c in found if not (m.start() <= f.start() and f.end() <= m.end())]
+                found.append((m, code))
+        for m, code in sorted(found, key=lambda mc: mc[0].start()):
             s, e = start + m.start(), start + m.end()
             inside = [c for c in covered if c[0] <= s and e <= c[1]]
             # 审查 inside 审查意见书, 应诉 inside 行政应诉案件 — but 调解 opening 调解案件 stays
@@ -138,7 +144,7 @@ class RuleTagger:
                 flags.add("modifier")     # 报送备案的文件, 受理前, 撤销、变更等: describes, does not count
             if m.group() in weak:
                 flags.add("weak")
-            spans.append(Span("ACTION", s, e, m.group(), code=verbs[m.group()], flags=frozenset(flags)))
+            spans.append(Span("ACTION", s, e, m.group(), code=code, flags=frozenset(flags)))
         time_ends = []
         for m in time_re.finditer(chunk):
             kind = _TIME_PATTERNS[int(m.lastgroup[1:])][1]
@@ -268,7 +274,7 @@ class RuleLinker:
                 if t.label == "TIME" and not t.comparison and t.start < first_value:
                     st.time = t
             if not values:
-                links += self._implied(clause_text, actions, st)
+                links += self._implied(clause_text, cs, actions, st)
                 if nouns:
                     self._set_owner(st, nouns[-1][1])
                 usable = [a for a in actions if "blocked" not in a.flags]
@@ -312,7 +318,8 @@ class RuleLinker:
                 fits = [a for a in candidates if owner and owner[0] == "SUBJECT"
                         and a.code in _subject_info(owner[1])["actions"] and "blocked" not in a.flags]
                 chosen = fits[0] if fits else (candidates[0] if candidates else None)
-                if chosen is not None and "modifier" in chosen.flags and st.breakdown_mode and st.head_action:
+                if chosen is not None and "modifier" in chosen.flags and st.breakdown_mode and st.head_action \
+                        and any(chosen.end <= n.start and n.end <= v.start for n, _ in nouns_v):
                     chosen = None     # 其中:…制定的行政规范性文件54件 — parts of the head count
                 action, confidence = (chosen.code, 0.9) if chosen else (None, 0.75)
             label = self._breakdown_label(text, cs, v, clause) if st.breakdown_mode else None
@@ -362,6 +369,10 @@ class RuleLinker:
                 # 审查…报送备案的规范性文件362件: reviewed, and so filed
                 extra = next((a for a in actions_v if "modifier" in a.flags and a.code == "filed"
                               and chosen.end <= a.start and a.end <= v.start), None)
+            if extra is None:
+                # 经审查印发的10件均报送…备案: a 均 verb after the number adds a fact
+                extra = next((a for a in actions_v if a.start >= v.end and a is not chosen
+                              and "blocked" not in a.flags and _ALL_OF.search(text[v.end:a.start])), None)
             if extra and extra.code in info["actions"] and extra.code != action:
                 links.append(Link(v, code, extra.code, link.time, link.breakdown,
                                   round(link.confidence - 0.1, 3), SOURCE))
@@ -395,7 +406,8 @@ class RuleLinker:
             if any(a.start == first for a in actions):
                 return inherited, False
         def verb_between(a: int, b: int) -> bool:
-            return any(a <= x.start and x.end <= b for x in actions)
+            """A verb some way after the noun (修改意见后由市政府发布), not its own verb (规章草案审查)."""
+            return any(a <= x.start and x.end <= b and x.start - a >= 3 for x in actions)
 
         # a look-alike followed by a verb before the number was that verb's object
         # (提出修改意见后由市政府发布29件), not the owner of the number
@@ -482,8 +494,12 @@ class RuleLinker:
         return bool(_DELTA_BEFORE.search(before)) and bool(_COMPARE_WORD.search(before))
 
     @staticmethod
-    def _implied(clause_text: str, actions: list[Span], st: _Sentence) -> list[Link]:
+    def _implied(clause_text: str, cs: int, actions: list[Span], st: _Sentence) -> list[Link]:
         """…审查通过5份行政规范性文件,均…完成备案 → the 5 was also filed; 并报…备案 continues."""
+
+        def text_between(a: Span, b: Span) -> str:
+            return clause_text[a.end - cs:b.start - cs]
+
         if not st.group or not actions:
             return []
         if not (_ALL_OF.search(clause_text) or (st.implied and _AND_THEN.match(clause_text))) \
@@ -495,7 +511,11 @@ class RuleLinker:
         done = {(l.value, l.action) for l in st.group}
         fitting = [a for a in actions if "blocked" not in a.flags and a.code in _subject_info(subject)["actions"]
                    and a.code != st.group[-1].action]
-        for a in fitting[:1]:
+        chosen = fitting[:1]
+        for a in fitting[1:]:       # 全部经过合法性审核并报备: the 并-joined verb too
+            if re.fullmatch(r"并[^，,；;。]*", text_between(chosen[-1], a)):
+                chosen.append(a)
+        for a in chosen:
             for l in st.group:
                 if (l.value, a.code) not in done:
                     done.add((l.value, a.code))
