@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -123,7 +124,11 @@ class RuleTagger:
         for m in noun_re.finditer(chunk):
             label, code = nouns[m.group()]
             spans.append(Span(label, start + m.start(), start + m.end(), m.group(), code=code))
-        covered = [(s.start, s.end, s.label, s.text) for s in spans]
+        # for each character, the start of the noun covering it and whether it is a look-alike
+        cover: dict[int, tuple[int, bool]] = {}
+        for sp in spans:
+            for i in range(sp.start, sp.end):
+                cover[i] = (sp.start, sp.label == "OTHER")
         weak = _weak_wordings()
         found = [(m, verbs[m.group()]) for m in verb_re.finditer(chunk)]
         for pattern, code in verb_patterns:
@@ -132,9 +137,9 @@ class RuleTagger:
                 found.append((m, code))
         for m, code in sorted(found, key=lambda mc: mc[0].start()):
             s, e = start + m.start(), start + m.end()
-            inside = [c for c in covered if c[0] <= s and e <= c[1]]
             # 审查 inside 审查意见书, 应诉 inside 行政应诉案件 — but 调解 opening 调解案件 stays
-            if any(label == "OTHER" or s > c_start for c_start, _, label, _ in inside):
+            first, last = cover.get(s), cover.get(e - 1)
+            if first and first == last and (first[1] or s > first[0]):
                 continue
             flags = set()
             before = chunk[max(0, m.start() - 4):m.start()]
@@ -219,10 +224,14 @@ class RuleLinker:
         if passage.table:
             return link_table(text, passage, spans, passage.heading_subject)
         links: list[Link] = []
+        if not spans:
+            return []
+        spans = sorted(spans, key=lambda sp: sp.start)
+        starts = [sp.start for sp in spans]
         for sentence in passage.sentences:
             if sentence.repeat:
                 continue
-            inside = [s for s in spans if sentence.start <= s.start < sentence.end]
+            inside = spans[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
             links += self._link_sentence(text, sentence, inside, state)
         return links
 
@@ -250,8 +259,9 @@ class RuleLinker:
                        blocked=state.blocked if carried else False)
         links: list[Link] = []
         after_semicolon = False
+        starts = [sp.start for sp in spans]
         for cs, ce in sentence.clauses():
-            clause = [s for s in spans if cs <= s.start < ce]
+            clause = spans[bisect_left(starts, cs):bisect_left(starts, ce)]
             clause_text = text[cs:ce]
             values = [s for s in clause if s.label == "VALUE"]
             actions = [s for s in clause if s.label == "ACTION"]
