@@ -71,11 +71,25 @@ class Outline:
 
     def __post_init__(self) -> None:
         self._starts = [h.start for h in self.headings]
+        # headings nest: each one's parent is the innermost earlier heading still open
+        self._parent: list[int] = []
+        stack: list[int] = []
+        for i, h in enumerate(self.headings):
+            while stack and self.headings[stack[-1]].end <= h.start:
+                stack.pop()
+            self._parent.append(stack[-1] if stack else -1)
+            stack.append(i)
 
     def path_at(self, offset: int) -> list[Heading]:
         """Headings governing ``offset``, outermost first."""
-        idx = bisect.bisect_right(self._starts, offset)
-        return [h for h in self.headings[:idx] if h.start <= offset < h.end]
+        i = bisect.bisect_right(self._starts, offset) - 1
+        while i >= 0 and self.headings[i].end <= offset:
+            i = self._parent[i]
+        path = []
+        while i >= 0:
+            path.append(self.headings[i])
+            i = self._parent[i]
+        return path[::-1]
 
 
 def _lines(text: str):

@@ -8,6 +8,7 @@ before the table names.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Sequence
 
 from .numbers import find_numbers, parse_value
@@ -36,10 +37,11 @@ def _cells(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return out
 
 
-def _describe(cell: tuple[int, int, str], spans: Sequence[Span]) -> dict:
-    """What a header cell (or a row label) says: subject, action, year."""
+def _describe(cell: tuple[int, int, str], spans: Sequence[Span], starts: list[int]) -> dict:
+    """What a header cell (or a row label) says: subject, action, year. ``spans`` are
+    sorted by start, ``starts`` their starts."""
     s, e, body = cell
-    inside = [sp for sp in spans if s <= sp.start and sp.end <= e]
+    inside = [sp for sp in spans[bisect_left(starts, s):bisect_left(starts, e)] if sp.end <= e]
     subject = next((sp.code for sp in inside if sp.label == "SUBJECT" and sp.code), None)
     other = any(sp.label == "OTHER" for sp in inside)
     action = next((sp.code for sp in inside if sp.label == "ACTION"), None)
@@ -80,12 +82,14 @@ def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subje
     rows = [_cells(text, s.start, s.end) for s in passage.sentences if is_table_line(s.text)]
     if len(rows) < 2:
         return []
-    header = [_describe(c, spans) for c in rows[0]]
+    spans = sorted(spans, key=lambda sp: sp.start)
+    starts = [sp.start for sp in spans]
+    header = [_describe(c, spans, starts) for c in rows[0]]
     context = _context_subject(text, passage.start, heading_subject)
     links = []
     for row in rows[1:]:
         label = row[0][2].strip()
-        row_info = _describe(row[0], spans)
+        row_info = _describe(row[0], spans, starts)
         for j, cell in enumerate(row[1:], start=1):
             if j >= len(header):
                 break
