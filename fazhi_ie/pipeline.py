@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 from itertools import groupby
-from typing import Any, Iterable, Iterator
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
 
 from . import lexicon
 from .numbers import YEAR_PATTERN, year_value
@@ -12,7 +14,7 @@ from .outline import Heading, Outline, find_issuer, find_report_year, parse_outl
 from .passages import Sentence, split_sentences
 from .rules import RuleLinker, RuleTagger, _matchers
 from .schema import Document, Fact
-from .spans import Link, Linker, Passage, Tagger
+from .spans import Link, Linker, Passage, Span, Tagger
 from .tables import is_table_line
 
 BACKENDS = ("auto", "rules", "model")
@@ -22,18 +24,71 @@ _HAS_NUMBER = re.compile(r"[0-9０-９一二两三四五六七八九十百千万
 
 
 class ModelNotAvailableError(RuntimeError):
-    """``backend="model"`` was asked for but no trained model ships with this install."""
+    """``backend="model"`` was asked for but no trained model is installed or given."""
 
 
-def _backend_objects(backend: str) -> tuple[Tagger, Linker]:
+# auto: a model fact replaces the rules' facts for the same number only at or above this
+# confidence; a number only the model reads needs AUTO_NEW_THRESHOLD
+AUTO_THRESHOLD = 0.8
+AUTO_NEW_THRESHOLD = 0.9
+
+
+class AutoEngine:
+    """Rules and model together: the model's reading of a number where it is confident,
+    the rules' elsewhere. Every link keeps the source that produced it."""
+
+    name = "auto"
+
+    def __init__(self, model) -> None:
+        self.rule_tagger, self.rule_linker, self.model = RuleTagger(), RuleLinker(), model
+
+    def tag(self, text: str, passages: Sequence[Passage]) -> list[list[Span]]:
+        self.model.tag(text, passages)
+        return self.rule_tagger.tag(text, passages)
+
+    def link(self, text: str, passages: Sequence[Passage], spans) -> list[list[Link]]:
+        by_rules = self.rule_linker.link(text, passages, spans)
+        by_model = self.model.link(text, passages, spans)
+        return [_combine(r, m) for r, m in zip(by_rules, by_model)]
+
+
+def _combine(rules: list[Link], model: list[Link]) -> list[Link]:
+    def by_value(links):
+        out: dict[tuple[int, int], list[Link]] = {}
+        for link in links:
+            out.setdefault((link.value.start, link.value.end), []).append(link)
+        return out
+
+    r, m = by_value(rules), by_value(model)
+    combined: list[Link] = []
+    for key in sorted(set(r) | set(m)):
+        mine, theirs = m.get(key, []), r.get(key, [])
+        confident = mine and min(l.confidence for l in mine) >= (AUTO_THRESHOLD if theirs else AUTO_NEW_THRESHOLD)
+        if confident:
+            breakdowns = {(l.subject, l.action): l.breakdown for l in theirs}
+            combined += [replace(l, breakdown=breakdowns.get((l.subject, l.action))) for l in mine]
+        else:
+            combined += theirs
+    return combined
+
+
+def _backend_objects(backend: str, model_dir: str | Path | None) -> tuple[Tagger, Linker]:
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
-    if backend == "model":
-        raise ModelNotAvailableError(
-            "no trained model ships with this version of fazhi_ie; use backend='rules' or 'auto'"
-        )
-    # until a model ships, "auto" is the rules
-    return RuleTagger(), RuleLinker()
+    if backend == "rules":
+        return RuleTagger(), RuleLinker()
+    from .model.load import has_shipped_model
+
+    if model_dir is None and not has_shipped_model():
+        if backend == "model":
+            raise ModelNotAvailableError(
+                "no trained model ships with this install of fazhi_ie and none was given "
+                "(model_dir=...); use backend='rules' or 'auto'")
+        return RuleTagger(), RuleLinker()        # auto without a model: the rules
+    from .model.engine import ModelEngine
+
+    engine = ModelEngine(model_dir)
+    return (engine, engine) if backend == "model" else (AutoEngine(engine),) * 2
 
 
 class Extractor:
@@ -45,9 +100,9 @@ class Extractor:
     [('received', 17), ('accepted', 11)]
     """
 
-    def __init__(self, backend: str = "auto") -> None:
+    def __init__(self, backend: str = "auto", model_dir: str | Path | None = None) -> None:
         self.backend = backend
-        self.tagger, self.linker = _backend_objects(backend)
+        self.tagger, self.linker = _backend_objects(backend, model_dir)
 
     def __call__(self, text: str, *, report_year: int | None = None, id: str | None = None) -> Document:
         return self.extract(text, report_year=report_year, id=id)

@@ -95,6 +95,20 @@ def _generic_owners(word: str) -> frozenset[tuple[str, str]]:
     return frozenset(owners)
 
 
+def time_mention(surface: str, start: int, end: int) -> Span | None:
+    """A TIME span for a time phrase written ``surface`` (2021年度, 去年, 截至2022年11月),
+    or None when it names no year."""
+    time_re = _matchers()[4]
+    m = time_re.search(surface)
+    if not m:
+        return None
+    kind = _TIME_PATTERNS[int(m.lastgroup[1:])][1]
+    if kind in ("abs", "range"):
+        year = year_value(re.findall(_YEAR, m.group())[-1])
+        return Span("TIME", start, end, surface, year=year) if year else None
+    return Span("TIME", start, end, surface, shift=kind)
+
+
 def _subject_info(code: str) -> dict:
     return lexicon.subjects()[code]
 
