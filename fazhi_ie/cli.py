@@ -10,13 +10,14 @@ from typing import Sequence
 from . import __version__, lexicon
 from .evaluate import format_score, load_gold, score
 from .io import FactWriter, UnreadableFileError, atomic_output, format_for, iter_files, read_text
+from .model.load import ModelLoadError
 from .pipeline import BACKENDS, Extractor, ModelNotAvailableError
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    extractor = Extractor(backend=args.backend)
+    extractor = Extractor(backend=args.backend, model_dir=args.model_dir)
     files = list(iter_files(args.paths))
     if not files:
         print("fazhi-ie: no input files found", file=sys.stderr)
@@ -53,7 +54,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     import json
 
     gold = load_gold(args.gold)
-    extractor = Extractor(backend=args.backend)
+    extractor = Extractor(backend=args.backend, model_dir=args.model_dir)
     predicted = [extractor(d.text, id=d.id) for d in gold]
     result = score(gold, predicted)
     if args.json:
@@ -85,7 +86,7 @@ def _cmd_ls_export(args: argparse.Namespace) -> int:
     from .annotations import GoldDoc, load_gold
     from .labelstudio import to_task
 
-    extractor = Extractor(backend=args.backend) if args.predict else None
+    extractor = Extractor(backend=args.backend, model_dir=args.model_dir) if args.predict else None
     tasks = []
     for path in map(Path, args.paths):
         if path.suffix == ".jsonl":
@@ -166,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-o", "--output", help="write to this .jsonl or .csv file (default: JSONL on stdout)")
     ex.add_argument("--force", action="store_true", help="overwrite an existing output file")
     ex.add_argument("--backend", choices=BACKENDS, default="auto")
+    ex.add_argument("--model-dir", default=None, help="a trained model folder (default: the shipped model)")
     ex.add_argument("--report-year", type=int, default=None, help="the year the reports cover, if known")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
     ex.set_defaults(func=_cmd_extract)
@@ -173,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evaluate", help="score extraction against a gold JSONL file")
     ev.add_argument("gold", help="gold annotations (JSONL, see annotations/GUIDELINES.md)")
     ev.add_argument("--backend", choices=BACKENDS, default="auto")
+    ev.add_argument("--model-dir", default=None, help="a trained model folder (default: the shipped model)")
     ev.add_argument("--misses", action="store_true", help="list every missed and spurious fact")
     ev.add_argument("--json", action="store_true", help="print the scores as JSON")
     ev.set_defaults(func=_cmd_evaluate)
@@ -188,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", required=True, help="tasks .json file")
     exp.add_argument("--predict", action="store_true", help="pre-annotate with the extractor")
     exp.add_argument("--backend", choices=BACKENDS, default="auto")
+    exp.add_argument("--model-dir", default=None)
     exp.add_argument("--force", action="store_true")
     exp.set_defaults(func=_cmd_ls_export)
     imp = ann_sub.add_parser("import", help="gold JSONL from a Label Studio export (JSON)")
@@ -212,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (FileExistsError, FileNotFoundError, ValueError, ModelNotAvailableError) as exc:
+    except (FileExistsError, FileNotFoundError, ValueError, ModelNotAvailableError, ModelLoadError) as exc:
         print(f"fazhi-ie: {exc}", file=sys.stderr)
         return 2
 

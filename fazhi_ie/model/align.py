@@ -55,6 +55,20 @@ def passage_windows(tokenizer, text: str, ranges: Iterable[tuple[int, int]], doc
     return windows
 
 
+# how much of the preceding line a window carries as context (headings, inherited subjects)
+CONTEXT_CHARS = 160
+
+
+def with_context(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) extended back over the previous line (its last CONTEXT_CHARS
+    characters), so that a passage's window sees the heading or sentence it continues."""
+    prev_end = text.rfind("\n", 0, start)
+    if prev_end <= 0:
+        return start, end
+    prev_start = text.rfind("\n", 0, prev_end) + 1
+    return max(prev_start, prev_end - CONTEXT_CHARS), end
+
+
 def _token_span(w: Window, start: int, end: int) -> tuple[int, int] | None:
     toks = [i for i, (a, b) in enumerate(w.offsets) if a >= 0 and a < end and start < b]
     return (toks[0], toks[-1] + 1) if toks else None

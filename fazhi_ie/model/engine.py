@@ -14,7 +14,7 @@ from .. import lexicon
 from ..numbers import find_numbers
 from ..rules import _implied_subject, time_mention
 from ..spans import Link, Passage, Span
-from .align import Window, passage_windows
+from .align import Window, passage_windows, with_context
 from .decode import best_links, bio_spans, char_span
 from .heads import distance_bucket
 from .labels import RELATIONS, split_type
@@ -42,7 +42,8 @@ class ModelEngine:
         windows: list[tuple[int, Window]] = []
         for i in todo:
             p = passages[i]
-            windows += [(i, w) for w in passage_windows(self.tokenizer, text, [(p.start, p.end)], i, self.max_len,
+            span = with_context(text, p.start, p.end) if self.config.get("context") else (p.start, p.end)
+            windows += [(i, w) for w in passage_windows(self.tokenizer, text, [span], i, self.max_len,
                                                          cls=self.special["cls"], sep=self.special["sep"])]
         results = self._run(windows)
         spans: list[list[Span]] = [[] for _ in passages]
@@ -53,6 +54,8 @@ class ModelEngine:
             for ent in entities:
                 spans[i].append(self._entity_span(text, ent))
             for link in self._to_links(text, entities, links):
+                if not p.start <= link.value.start < p.end:
+                    continue          # a count in the context line belongs to its own passage
                 key = (link.value.start, link.value.end)
                 if key in seen_values and (link.value.start, link.action) in {
                         (l.value.start, l.action) for l in self._links.get((p.start, p.end), [])}:
