@@ -136,10 +136,10 @@ def _value_disagreements(surface: str, fact: dict) -> list[str]:
     mentions = list(find_numbers(surface))
     if mentions and mentions[0].start == 0:
         m = mentions[0]
-        value, unit, qualifier = m.value, m.unit, m.qualifier
+        value, qualifier = m.value, m.qualifier
     else:                               # a bare table cell ("75") or an unusual unit
         try:
-            value, unit, qualifier = parse_value(surface.rstrip("余多")), None, None
+            value, qualifier = parse_value(surface.rstrip("余多")), None
         except ValueError:
             return [f"span text {surface!r} is not a number mention"]
     out = []

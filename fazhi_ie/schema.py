@@ -7,7 +7,6 @@ from typing import Any, Iterable
 from . import lexicon
 
 QUALIFIERS = ("exact", "at_least", "about", "at_most")
-SOURCES = ("model", "rules")
 
 
 def subject_codes() -> tuple[str, ...]:

@@ -10,13 +10,12 @@ from typing import Protocol, Sequence
 
 from .passages import Sentence
 
-# Entity labels. OTHER marks a counted thing that is not a fact subject
-# (行政处罚, 合同, 干部 …): it owns its numbers and stops inheritance.
-LABELS = ("VALUE", "SUBJECT", "ACTION", "TIME", "OTHER")
-
-
 @dataclass(frozen=True)
 class Span:
+    """A labelled stretch of text: VALUE, SUBJECT, ACTION, TIME, or OTHER (a counted
+    thing that is not a fact subject — 行政处罚, 合同, 干部 — which owns its numbers and
+    stops inheritance)."""
+
     label: str
     start: int
     end: int

@@ -18,14 +18,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import random
 import time
 from pathlib import Path
 from typing import Any
 
 from fazhi_ie.annotations import GoldDoc, load_splits
-from fazhi_ie.model.align import Window, label_window, passage_windows, special_ids
+from fazhi_ie.model.align import Window, label_window, passage_windows, special_ids, with_context
 from fazhi_ie.model.heads import distance_bucket
 from fazhi_ie.model.labels import RELATIONS, bio_tags
 from fazhi_ie.model.load import build_model, save_model
@@ -55,7 +54,8 @@ def doc_windows(tokenizer, docs: list[GoldDoc], max_len: int) -> list[Window]:
     special = special_ids(tokenizer)
     for i, d in enumerate(docs):
         ents = d.entities()
-        for w in passage_windows(tokenizer, d.text, line_ranges(d.text), i, max_len,
+        ranges = [with_context(d.text, a, b) for a, b in line_ranges(d.text)]
+        for w in passage_windows(tokenizer, d.text, ranges, i, max_len,
                                  cls=special["cls"], sep=special["sep"]):
             label_window(w, ents, d.facts)
             windows.append(w)
@@ -194,7 +194,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     config = {
         "encoder": {**{k: base_cfg[k] for k in keep if k in base_cfg}, "num_hidden_layers": layers},
         "tags": list(bio_tags()), "relations": list(RELATIONS), "max_len": args.max_len,
-        "special_ids": special_ids(tokenizer), "lexicon_sha": lexicon_hash(),
+        "special_ids": special_ids(tokenizer), "lexicon_sha": lexicon_hash(), "context": True,
         "base": str(args.base_name or base.name),
     }
     model = build_model(config)

@@ -116,7 +116,7 @@ class ModelEngine:
                     scores = logits.sigmoid().tolist()
             for r, k in enumerate(batch):
                 w = windows[k][1]
-                ents = [(w.offsets[a][0], w.offsets[b - 1][1], kind, c) for a, b, kind, c in per_window[r]]
+                ents = [(*char_span((a, b), w.offsets), kind, c) for a, b, kind, c in per_window[r]]
                 rel = {}
                 for (pr, vi, mi, _), sc in zip(pairs, scores):
                     if pr == r:
@@ -152,7 +152,7 @@ class ModelEngine:
             value = Span("VALUE", vs + number.start, vs + number.end, number.surface, value=number.value,
                          unit=number.unit, qualifier=number.qualifier)
             by_type: dict[str, dict[int, float]] = {"SUBJECT": {}, "ACTION": {}, "TIME": {}}
-            for mi, (ms, me, mk, _) in enumerate(entities):
+            for mi, (_, _, mk, _) in enumerate(entities):
                 label, _ = split_type(mk)
                 if (vi, mi) in rel and label in by_type:
                     by_type[label][mi] = rel[(vi, mi)]
