@@ -63,6 +63,7 @@ def _patterns() -> dict[str, re.Pattern]:
         rf"(?P<unit>{units})?(?P<suffix>{suffix})?"
     )
     return {
+        "organisation": re.compile(rf"[^，,；;。、\s0-9０-９]{{0,8}}?(?:{_alt(d['organisations'])})"),
         "mention": re.compile(mention),
         "arabic": re.compile(rf"^{arabic}$"),
         "slogans": re.compile(_alt(d["slogans"])),
@@ -141,6 +142,8 @@ def find_numbers(text: str) -> Iterator[NumberMention]:
             continue
         if num == "一" and start > 0 and text[start - 1] in d["one_not_after"]:
             continue          # 统一部署, 进一步
+        if unit == "个" and pats["organisation"].match(text, m.end("unit")):
+            continue          # 26个执法部门: organisations, not counts
         if any(s <= start < e for s, e in slogan_spans):
             continue
         try:

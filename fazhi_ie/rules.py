@@ -337,8 +337,10 @@ class RuleLinker:
                 action, confidence = respectively[v], 0.85
             else:
                 candidates = self._actions(text, v, actions_v)
-                if candidates and "blocked" in candidates[0].flags:
-                    continue          # 拟修改3件, 未败诉
+                first = candidates[0] if candidates else None
+                if first is not None and "blocked" in first.flags and (
+                        first.start >= v.end or v.start - first.end <= 2):
+                    continue          # 拟修改3件, 均未败诉 (not 不合格人员的…9张)
                 fits = [a for a in candidates if owner and owner[0] == "SUBJECT"
                         and a.code in _subject_info(owner[1])["actions"] and "blocked" not in a.flags]
                 chosen = fits[0] if fits else (candidates[0] if candidates else None)
@@ -366,6 +368,7 @@ class RuleLinker:
                 owner, confidence = ("SUBJECT", implied), confidence - 0.1
             code = owner[1]
             info = _subject_info(code)
+            action = info.get("aliases", {}).get(action, action)
             if action not in info["actions"]:
                 implied = _implied_subject(action)
                 if implied and not own_clause:
