@@ -39,7 +39,7 @@ _TIME_PATTERNS = [
     (r"前年", -2),
 ]
 _COMPARISON_BEFORE = re.compile(r"(?:较|比|同比|相比|对比|与)的?$")
-_DELTA_BEFORE = re.compile(r"(?:增加|减少|增长|下降|上升|提高|降低|多|少|增|减)了?$")
+_DELTA_BEFORE = re.compile(r"(?:增加|减少|增长|下降|上升|提高|降低|多|少|增|减)(?:出|了)?(?:近|约|超过|逾)?$")
 _COMPARE_WORD = re.compile(r"较|比|同比|环比")
 _CONTINUATION = re.compile(r"^[\s　]*(?:其中|另有|另|此外|上述|以上|同时)")
 _BREAKDOWN_OPEN = re.compile(r"其中|分别|按.{1,8}分|中[，,：:]?$")
@@ -56,6 +56,7 @@ _REST = re.compile(r"其余|其他|另有")
 _LABEL_STRIP = re.compile(r"^[\s　]*(?:其中|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
 _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_LIST_ITEM = re.compile(r"[ \t　]*(?:[0-9０-９]{1,2}[.、．]|[（(][0-9０-９]{1,2}[)）]|[①-⑩])")
 # a clause may borrow the sentence's action only when this little stands before its number
 MAX_BARE_PREFIX = 4
 
@@ -226,20 +227,32 @@ class RuleLinker:
 
     def link(self, text: str, passages: Sequence[Passage], spans: Sequence[Sequence[Span]]) -> list[list[Link]]:
         named: list[Owner] = []     # shared by the passages: 案件 may refer to an earlier paragraph
-        return [self.link_passage(text, p, s, named) for p, s in zip(passages, spans)]
+        out, previous = [], None
+        for p, s in zip(passages, spans):
+            # a list item (1.维持143件) or a line after a colon continues the paragraph before
+            follows = previous is not None and (_LIST_ITEM.match(text, p.start) or
+                                                text[:p.start].rstrip().endswith(("：", ":")))
+            links, previous = self._link_passage(text, p, s, named, previous if follows else None)
+            out.append(links)
+        return out
 
     def link_passage(self, text: str, passage: Passage, spans: Sequence[Span],
                      named: list[Owner] | None = None) -> list[Link]:
+        return self._link_passage(text, passage, spans, [] if named is None else named, None)[0]
+
+    def _link_passage(self, text: str, passage: Passage, spans: Sequence[Span], named: list[Owner],
+                      previous: "_Paragraph | None") -> tuple[list[Link], "_Paragraph"]:
         heading = ("SUBJECT", passage.heading_subject) if passage.heading_subject else None
-        named = [] if named is None else named
         if heading:
             named.append(heading)
         state = _Paragraph(subject=heading, named=named)
+        if previous is not None and previous.subject:
+            state.subject, state.action = previous.subject, previous.action
         if passage.table:
-            return link_table(text, passage, spans, passage.heading_subject)
+            return link_table(text, passage, spans, passage.heading_subject), state
         links: list[Link] = []
         if not spans:
-            return []
+            return [], state
         spans = sorted(spans, key=lambda sp: sp.start)
         starts = [sp.start for sp in spans]
         for sentence in passage.sentences:
@@ -247,12 +260,15 @@ class RuleLinker:
                 continue
             inside = spans[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
             links += self._link_sentence(text, sentence, inside, state)
-        return links
+        return links, state
 
-    def _resolve(self, noun: Span, state: _Paragraph) -> Owner | None:
+    @staticmethod
+    def _resolve(text: str, noun: Span, state: _Paragraph) -> Owner | None:
         if noun.label == "OTHER":
             if lexicon.load("distractors")[noun.code].get("owns") is False:
                 return None       # 制定机关: an actor, not what is counted
+            if text.startswith("类", noun.end):
+                return None       # 信息公开类11件: a category of cases, not a look-alike
             return ("OTHER", noun.code)
         if noun.code:
             return ("SUBJECT", noun.code)
@@ -282,7 +298,7 @@ class RuleLinker:
             nouns = []
             for s in clause:
                 if s.label in ("SUBJECT", "OTHER"):
-                    owner = self._resolve(s, state)
+                    owner = self._resolve(text, s, state)
                     if owner:
                         nouns.append((s, owner))
                         if s.code:
@@ -344,7 +360,8 @@ class RuleLinker:
                 fits = [a for a in candidates if owner and owner[0] == "SUBJECT"
                         and a.code in _subject_info(owner[1])["actions"] and "blocked" not in a.flags]
                 chosen = fits[0] if fits else (candidates[0] if candidates else None)
-                if chosen is not None and "modifier" in chosen.flags and st.breakdown_mode and st.head_action \
+                if chosen is not None and chosen.code == "enacted" and "modifier" in chosen.flags \
+                        and st.breakdown_mode and st.head_action \
                         and any(chosen.end <= n.start and n.end <= v.start for n, _ in nouns_v):
                     chosen = None     # 其中:…制定的行政规范性文件54件 — parts of the head count
                 action, confidence = (chosen.code, 0.9) if chosen else (None, 0.75)
@@ -461,8 +478,10 @@ class RuleLinker:
         modifiers (报送备案的…)."""
         before = [a for a in actions if a.end <= v.start][::-1]
         after = [a for a in actions if a.start >= v.end]
-        # 未取得执法证件的46名…: a negated verb inside a 的-phrase only describes the noun
+        # 未取得执法证件的46名 / 16名未取得执法证的人员: a negated verb in a 的-phrase only
+        # describes the noun
         before = [a for a in before if not ("blocked" in a.flags and "的" in text[a.end:v.start])]
+        after = [a for a in after if not ("blocked" in a.flags and _MODIFIES_NOUN.match(text, a.end))]
         main_before = [a for a in before if "modifier" not in a.flags]
         main_after = [a for a in after if "modifier" not in a.flags]
         if main_before and "weak" in main_before[0].flags and main_after:
