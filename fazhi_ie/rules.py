@@ -341,11 +341,11 @@ class RuleLinker:
         respectively = _respectively(text, cs, actions, values)
         for i, v in enumerate(values):
             # what follows a number, up to the next number, may still be about it
-            limit = values[i + 1].start if i + 1 < len(values) else len(text)
+            next_value = values[i + 1].start if i + 1 < len(values) else None
+            limit = len(text) if next_value is None else next_value
             nouns_v = [(n, o) for n, o in nouns if n.end <= v.start or n.start < limit]
             actions_v = [a for a in actions if a.end <= v.start or a.start < limit]
-            owner, own_clause = self._owner(v, nouns_v, st.subject, actions_v,
-                                            values[i + 1].start if i + 1 < len(values) else None)
+            owner, own_clause = self._owner(v, nouns_v, st.subject, actions_v, next_value)
             if own_clause and owner and (owner[0] == "SUBJECT" or any(n.end <= v.start for n, o in nouns if o == owner)):
                 self._set_owner(st, owner)
             chosen = None
@@ -408,19 +408,24 @@ class RuleLinker:
                 st.group = []
             st.group.append(link)
             links.append(link)
-            extra = self._chained(text, chosen, actions_v) if chosen else None
-            if chosen is not None and action == "reviewed" and extra is None:
-                # 审查…报送备案的规范性文件362件: reviewed, and so filed
-                extra = next((a for a in actions_v if "modifier" in a.flags and a.code == "filed"
-                              and chosen.end <= a.start and a.end <= v.start), None)
-            if extra is None:
-                # 经审查印发的10件均报送…备案: a 均 verb after the number adds a fact
-                extra = next((a for a in actions_v if a.start >= v.end and a is not chosen
-                              and "blocked" not in a.flags and _ALL_OF.search(text[v.end:a.start])), None)
+            extra = self._second_action(text, v, chosen, action, actions_v)
             if extra and extra.code in info["actions"] and extra.code != action:
                 links.append(Link(v, code, extra.code, link.time, link.breakdown,
                                   round(link.confidence - 0.1, 3), SOURCE))
         return links
+
+    def _second_action(self, text: str, v: Span, chosen: Span | None, action: str,
+                       actions: list[Span]) -> Span | None:
+        """A second action the same count takes: a chained one (撤回申请后终止审理), the filing
+        a review implies (审查…报送备案的文件362件), or a 均 verb after it (10件均报送…备案)."""
+        extra = self._chained(text, chosen, actions) if chosen else None
+        if chosen is not None and action == "reviewed" and extra is None:
+            extra = next((a for a in actions if "modifier" in a.flags and a.code == "filed"
+                          and chosen.end <= a.start and a.end <= v.start), None)
+        if extra is None:
+            extra = next((a for a in actions if a.start >= v.end and a is not chosen
+                          and "blocked" not in a.flags and _ALL_OF.search(text[v.end:a.start])), None)
+        return extra
 
     @staticmethod
     def _chained(text: str, chosen: Span, actions: list[Span]) -> Span | None:
