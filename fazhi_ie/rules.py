@@ -29,6 +29,8 @@ _MONTH = r"(?:[0-9０-９]{1,2}月(?:份|底|末)?(?:[0-9０-９]{1,2}日)?)"
 # it does not date a count
 _BEFORE_AFTER = re.compile(r"^(?:以前|之前|以后|之后|前|后)")
 _MODIFIES_NOUN = re.compile(r"^[^，,；;。]{0,6}的")
+# 2010年以来区政府制发的文件, 2017年结转的4件: the year describes documents or cases
+_DESCRIBES = re.compile(r"^(?:[^，,；;。的]{0,20}?(?:制定|制发|印发|发布|出台)|[^，,；;。的]{1,6})的")
 # (pattern, how the year is read): "abs"/"range" take their last year, ints shift the report year
 _TIME_PATTERNS = [
     (rf"(?:截至|截止到?|至){_YEAR}年(?:度)?{_MONTH}?(?:底|末)?", "abs"),
@@ -170,8 +172,9 @@ class RuleTagger:
             kind = _TIME_PATTERNS[int(m.lastgroup[1:])][1]
             s, e = start + m.start(), start + m.end()
             time_ends.append((s, e))
-            after = chunk[m.end():m.end() + 8]
-            if _BEFORE_AFTER.match(after) or (m.group().endswith("以来") and _MODIFIES_NOUN.match(after)):
+            after = chunk[m.end():m.end() + 24]
+            if _BEFORE_AFTER.match(after) or (kind in ("abs", "range") and _DESCRIBES.match(after)) or \
+                    (m.group().endswith("以来") and _MODIFIES_NOUN.match(after)):
                 continue
             # 较上年 / 去年为168件: a comparison governs only its own clause
             comparison = bool(_COMPARISON_BEFORE.search(chunk[max(0, m.start() - 3):m.start()])) or \

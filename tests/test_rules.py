@@ -110,3 +110,12 @@ def test_last_year_scoped_to_its_clause():
     text = "2024年共收到行政诉讼案件142件,去年为168件,行政机关负责人出庭应诉136次。"
     got = [(f.value, f.year) for f in extract(text, report_year=2024).facts]
     assert got == [(142, 2024), (168, 2023), (136, 2024)]
+
+
+@pytest.mark.parametrize("text", [
+    "对2010年以来区政府及区政府办公室制发的行政规范性文件开展清理,共清理63件。",
+    "新收行政复议申请58件,加上2017年结转的4件,共需办理62件。",
+])
+def test_years_that_describe_documents_or_cases_do_not_date_the_count(text):
+    facts = extract(text, report_year=2018).facts
+    assert facts and all(f.year == 2018 for f in facts)
