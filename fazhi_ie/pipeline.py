@@ -11,7 +11,7 @@ from . import lexicon
 from .numbers import YEAR_PATTERN, year_value
 from .outline import Heading, Outline, find_issuer, find_report_year, parse_outline
 from .passages import Sentence, split_sentences
-from .rules import RuleLinker, RuleTagger, _matchers
+from .rules import RuleLinker, RuleTagger, lexicon_matchers
 from .schema import Document, Fact
 from .spans import Link, Linker, Passage, Span, Tagger
 from .tables import is_table_line
@@ -154,7 +154,7 @@ def _heading_subject(outline: Outline, start: int) -> str | None:
     earlier = [h for h in outline.path_at(start) if h.start < start]
     if not earlier:
         return None
-    nouns, noun_re, *_ = _matchers()
+    nouns, noun_re, *_ = lexicon_matchers()
     codes = {nouns[m.group()] for m in noun_re.finditer(earlier[-1].title)}
     if len(codes) == 1:
         label, code = codes.pop()

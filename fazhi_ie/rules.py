@@ -68,7 +68,7 @@ def _alternation(words) -> str:
 
 
 @functools.cache
-def _matchers():
+def lexicon_matchers():
     nouns: dict[str, tuple[str, str | None]] = {}
     for code, entry in lexicon.subjects().items():
         for w in entry["wordings"]:
@@ -101,7 +101,7 @@ def _generic_owners(word: str) -> frozenset[tuple[str, str]]:
 def time_mention(surface: str, start: int, end: int) -> Span | None:
     """A TIME span for a time phrase written ``surface`` (2021年度, 去年, 截至2022年11月),
     or None when it names no year."""
-    time_re = _matchers()[4]
+    time_re = lexicon_matchers()[4]
     m = time_re.search(surface)
     if not m:
         return None
@@ -132,7 +132,7 @@ class RuleTagger:
         return [self.tag_range(text, p.start, p.end) for p in passages]
 
     def tag_range(self, text: str, start: int, end: int) -> list[Span]:
-        nouns, noun_re, verbs, verb_re, time_re, verb_patterns = _matchers()
+        nouns, noun_re, verbs, verb_re, time_re, verb_patterns = lexicon_matchers()
         chunk = text[start:end]
         numbers = list(find_numbers(chunk))
         if not numbers and "|" not in chunk:

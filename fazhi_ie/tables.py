@@ -65,9 +65,9 @@ def _cell_value(text: str, cell: tuple[int, int, str]) -> Span | None:
 
 
 def _context_subject(text: str, start: int, heading_subject: str | None) -> str | None:
-    from .rules import _matchers   # the same lexicon matcher the tagger uses
+    from .rules import lexicon_matchers   # the same lexicon matcher the tagger uses
 
-    nouns, noun_re, *_ = _matchers()
+    nouns, noun_re, *_ = lexicon_matchers()
     last = None
     for m in noun_re.finditer(text, max(0, start - CONTEXT_CHARS), start):
         label, code = nouns[m.group()]

@@ -48,7 +48,7 @@ class ModelEngine:
         results = self._run(windows)
         spans: list[list[Span]] = [[] for _ in passages]
         self._links = {}
-        seen_values: set[tuple[int, int]] = set()
+        seen: set[tuple[int, str]] = set()     # overlapping windows read a count twice
         for (i, w), (entities, links) in zip(windows, results):
             p = passages[i]
             for ent in entities:
@@ -56,11 +56,9 @@ class ModelEngine:
             for link in self._to_links(text, entities, links):
                 if not p.start <= link.value.start < p.end:
                     continue          # a count in the context line belongs to its own passage
-                key = (link.value.start, link.value.end)
-                if key in seen_values and (link.value.start, link.action) in {
-                        (l.value.start, l.action) for l in self._links.get((p.start, p.end), [])}:
+                if (link.value.start, link.action) in seen:
                     continue
-                seen_values.add(key)
+                seen.add((link.value.start, link.action))
                 self._links.setdefault((p.start, p.end), []).append(link)
         return spans
 
