@@ -69,6 +69,8 @@ def _alternation(words) -> str:
 
 @functools.cache
 def lexicon_matchers():
+    """Compiled from the lexicon, once: (noun wording → (label, code), noun regex,
+    verb wording → code, verb regex, time regex, gapped verb patterns)."""
     nouns: dict[str, tuple[str, str | None]] = {}
     for code, entry in lexicon.subjects().items():
         for w in entry["wordings"]:
