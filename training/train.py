@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from fazhi_ie.annotations import GoldDoc, load_splits
-from fazhi_ie.model.align import Window, label_window, passage_windows, special_ids, with_context
+from fazhi_ie.model.align import Window, label_window, length_batches, passage_windows, special_ids, with_context
 from fazhi_ie.model.heads import distance_bucket
 from fazhi_ie.model.labels import RELATIONS, bio_tags
 from fazhi_ie.model.load import build_model, save_model
@@ -63,17 +63,7 @@ def doc_windows(tokenizer, docs: list[GoldDoc], max_len: int) -> list[Window]:
 
 
 def batches(windows: list[Window], batch_tokens: int, rng: random.Random | None):
-    order = sorted(range(len(windows)), key=lambda k: len(windows[k].input_ids))
-    groups, cur, width = [], [], 0
-    for k in order:
-        n = len(windows[k].input_ids)
-        if cur and (len(cur) + 1) * max(width, n) > batch_tokens:
-            groups.append(cur)
-            cur, width = [], 0
-        cur.append(k)
-        width = max(width, n)
-    if cur:
-        groups.append(cur)
+    groups = length_batches([len(w.input_ids) for w in windows], batch_tokens)
     if rng is not None:
         rng.shuffle(groups)
     return groups

@@ -69,6 +69,23 @@ def with_context(text: str, start: int, end: int) -> tuple[int, int]:
     return max(prev_start, prev_end - CONTEXT_CHARS), end
 
 
+def length_batches(lengths: list[int], batch_tokens: int) -> list[list[int]]:
+    """Indices grouped shortest first so that no group pads past ``batch_tokens`` tokens
+    (a single longer item makes a group of its own)."""
+    groups: list[list[int]] = []
+    cur: list[int] = []
+    width = 0
+    for k in sorted(range(len(lengths)), key=lengths.__getitem__):
+        if cur and (len(cur) + 1) * max(width, lengths[k]) > batch_tokens:
+            groups.append(cur)
+            cur, width = [], 0
+        cur.append(k)
+        width = max(width, lengths[k])
+    if cur:
+        groups.append(cur)
+    return groups
+
+
 def _token_span(w: Window, start: int, end: int) -> tuple[int, int] | None:
     toks = [i for i, (a, b) in enumerate(w.offsets) if a >= 0 and a < end and start < b]
     return (toks[0], toks[-1] + 1) if toks else None

@@ -14,7 +14,7 @@ from .. import lexicon
 from ..numbers import find_numbers
 from ..rules import _implied_subject, time_mention
 from ..spans import Link, Passage, Span
-from .align import Window, passage_windows, with_context
+from .align import Window, length_batches, passage_windows, with_context
 from .decode import best_links, bio_spans, char_span
 from .heads import distance_bucket
 from .labels import RELATIONS, split_type
@@ -72,7 +72,6 @@ class ModelEngine:
         import torch
 
         tags = self.config["tags"]
-        order = sorted(range(len(windows)), key=lambda k: len(windows[k][1].input_ids))
         out: list = [None] * len(windows)
         batch: list[int] = []
 
@@ -122,14 +121,9 @@ class ModelEngine:
                 out[k] = (ents, rel)
             batch.clear()
 
-        tokens = 0
-        for k in order:
-            n = len(windows[k][1].input_ids)
-            if batch and (len(batch) + 1) * max(n, tokens) > self.batch_tokens:
-                flush()
-            batch.append(k)
-            tokens = max(tokens, n)
-        flush()
+        for group in length_batches([len(w.input_ids) for _, w in windows], self.batch_tokens):
+            batch[:] = group
+            flush()
         return out
 
     @staticmethod
