@@ -31,8 +31,8 @@ class Heading:
 @functools.cache
 def _patterns():
     data = lexicon.load("headings")
-    line = {name: re.compile(rf"[ \t\u3000\xa0]*({pat})") for name, pat in data["line_styles"].items()}
-    clause = re.compile(rf"(?:^|(?<=[。；;：:！!？?]))[ \t\u3000]*({data['clause_style']})")
+    line = {name: re.compile(rf"(?<![ \t\u3000\xa0])[ \t\u3000\xa0]*({pat})") for name, pat in data["line_styles"].items()}
+    clause = re.compile(rf"(?:^|(?<=[。；;：:！!？?]))(?<![ \t\u3000])[ \t\u3000]*({data['clause_style']})")
     return line, clause, data["max_title_chars"]
 
 
@@ -40,7 +40,7 @@ _SENTENCE_END = re.compile(r"[。！？!?]")
 _CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
 _DIGIT = re.compile(r"[0-9０-９]")
 # a number with a count unit: a line whose title holds one is a list item, not a heading
-_COUNT = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?[万亿]?[余多]?(?:件|宗|起|份|人|名|次|个|项|条|家)")
+_COUNT = re.compile(r"(?<![0-9０-９])[0-9０-９]+(?:[.．][0-9０-９]+)?[万亿]?[余多]?(?:件|宗|起|份|人|名|次|个|项|条|家)")
 
 
 def heading_title(body: str, own_line: bool) -> str:

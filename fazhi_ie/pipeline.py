@@ -15,6 +15,7 @@ from .rules import RuleLinker, RuleTagger, lexicon_matchers
 from .schema import Document, Fact
 from .spans import Link, Linker, Passage, Span, Tagger
 from .tables import is_table_line
+from .text_input import PreparedText, prepare
 
 BACKENDS = ("auto", "rules", "model")
 _YEAR_IN_HEADING = re.compile(YEAR_PATTERN + "年")
@@ -113,25 +114,35 @@ class Extractor:
             else:
                 yield self.extract(item, report_year=report_year)
 
-    def extract(self, text: str, *, report_year: int | None = None, id: str | None = None) -> Document:
+    def extract(self, text: str, *, report_year: int | None = None, id: str | None = None,
+                html: bool | None = None) -> Document:
+        """The count facts of one report.
+
+        ``text`` may be plain text or an HTML page (``html=None`` detects markup;
+        True/False force it); traditional characters, full-width digits and invisible
+        characters are read too. Spans index ``text`` as given; evidence quotes it
+        without markup (see :mod:`fazhi_ie.text_input`).
+        """
         if not isinstance(text, str):
             raise TypeError(f"extract() takes the report text as str, got {type(text).__name__}")
         if report_year is not None and not isinstance(report_year, int):
             raise TypeError(f"report_year must be an int or None, got {type(report_year).__name__}")
-        if not text.strip():
+        prepared = prepare(text, html_input=html)
+        read = prepared.text
+        if not read.strip():
             return Document(issuer=None, report_year=report_year, facts=[], id=id)
-        year = report_year if report_year is not None else find_report_year(text)
-        outline = parse_outline(text)
-        passages = _passages(text, outline)
-        spans = self.tagger.tag(text, passages)
-        links = self.linker.link(text, passages, spans)
+        year = report_year if report_year is not None else find_report_year(read)
+        outline = parse_outline(read)
+        passages = _passages(read, outline)
+        spans = self.tagger.tag(read, passages)
+        links = self.linker.link(read, passages, spans)
         facts = []
         for passage, passage_links in zip(passages, links):
             for link in passage_links:
-                fact = _resolve(text, link, passage, outline, year)
+                fact = _resolve(prepared, link, passage, outline, year)
                 if fact is not None:
                     facts.append(fact)
-        return Document(issuer=find_issuer(text), report_year=year, facts=_dedupe(facts), id=id)
+        return Document(issuer=find_issuer(read), report_year=year, facts=_dedupe(facts), id=id)
 
 
 def _passages(text: str, outline: Outline) -> list[Passage]:
@@ -167,13 +178,15 @@ def _plan_re() -> re.Pattern:
     return re.compile("|".join(map(re.escape, lexicon.load("headings")["plan_words"])))
 
 
-def _resolve(text: str, link: Link, passage: Passage, outline: Outline, report_year: int | None) -> Fact | None:
+def _resolve(prepared: PreparedText, link: Link, passage: Passage, outline: Outline,
+             report_year: int | None) -> Fact | None:
     value = link.value
     path: list[Heading] = outline.path_at(value.start)
     if any(_plan_re().search(h.title) for h in path):
         return None
     year, period = _year(link, path, report_year)
     sentence = _sentence_of(passage.sentences, value.start)
+    quoted = (sentence.start, sentence.end) if sentence else (value.start, value.end)
     return Fact(
         subject=link.subject,
         action=link.action,
@@ -185,8 +198,8 @@ def _resolve(text: str, link: Link, passage: Passage, outline: Outline, report_y
         measure=path[-1].title if path else None,
         section=[h.label for h in path],
         breakdown=link.breakdown,
-        evidence=sentence.text.strip() if sentence else text[value.start:value.end],
-        span=(value.start, value.end),
+        evidence=prepared.display[quoted[0]:quoted[1]].strip(),
+        span=prepared.to_input(value.start, value.end),
         source=link.source,
         confidence=round(link.confidence, 3),
     )
@@ -231,6 +244,7 @@ def default_extractor(backend: str = "auto") -> Extractor:
     return Extractor(backend=backend)
 
 
-def extract(text: str, *, report_year: int | None = None, backend: str = "auto") -> Document:
+def extract(text: str, *, report_year: int | None = None, backend: str = "auto",
+            html: bool | None = None) -> Document:
     """Extract the count facts of one report. See the README for the output fields."""
-    return default_extractor(backend)(text, report_year=report_year)
+    return default_extractor(backend).extract(text, report_year=report_year, html=html)

@@ -58,7 +58,7 @@ _REST = re.compile(r"其余|其他|另有")
 _LABEL_STRIP = re.compile(r"^[\s　]*(?:其中|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
 _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_LIST_ITEM = re.compile(r"[ \t　]*(?:[0-9０-９]{1,2}[.、．]|[（(][0-9０-９]{1,2}[)）]|[①-⑩])")
+_LIST_ITEM = re.compile(r"(?<![ \t　])[ \t　]*(?:[0-9０-９]{1,2}[.、．]|[（(][0-9０-９]{1,2}[)）]|[①-⑩])")
 # a clause may borrow the sentence's action only when this little stands before its number
 MAX_BARE_PREFIX = 4
 
@@ -235,7 +235,7 @@ class RuleLinker:
         out, previous = [], None
         for p, s in zip(passages, spans):
             # a list item (1.维持143件) or a line after a colon continues the paragraph before
-            follows = previous is not None and (_LIST_ITEM.match(text, p.start) or
+            follows = previous is not None and (_LIST_ITEM.match(text[p.start:p.start + 16]) or
                                                 text[:p.start].rstrip().endswith(("：", ":")))
             links, previous = self._link_passage(text, p, s, named, previous if follows else None)
             out.append(links)
