@@ -1,18 +1,21 @@
-"""Reading report files (UTF-8 or GB18030/GBK) and writing facts (JSONL, CSV)."""
+"""Reading report files (UTF-8, GB18030/GBK, Big5, UTF-16; text or HTML) and writing facts."""
 from __future__ import annotations
 
 import csv
 import json
 import os
 import tempfile
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from .schema import FRAME_COLUMNS, Document
 
-TEXT_SUFFIXES = (".txt", ".text", ".md")
-ENCODINGS = ("utf-8-sig", "gb18030")
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")
+# tried in this order when the bytes are not UTF-8; charset-normalizer picks among them
+# (GB18030 alone would also "decode" Big5 bytes, into nonsense)
+LEGACY_ENCODINGS = ("gb18030", "big5", "utf_16")
 
 
 class UnreadableFileError(ValueError):
@@ -20,16 +23,47 @@ class UnreadableFileError(ValueError):
 
 
 def read_text(path: str | Path) -> str:
-    """Read a report, trying UTF-8 (with or without BOM), then GB18030 (a superset of GBK)."""
+    """Read a report: UTF-8 (with or without BOM), else GB18030/GBK, Big5 or UTF-16 as
+    detected by charset-normalizer. Binary files are refused."""
     data = Path(path).read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    text = _decode(data, path)
+    if _junk_share(text) > MAX_JUNK_SHARE:
         raise UnreadableFileError(f"{path}: binary file, not text")
-    for encoding in ENCODINGS:
+    return text
+
+
+# a decoded file with more than this share of control, unassigned or private-use
+# characters is binary data, not a report
+MAX_JUNK_SHARE = 0.05
+
+
+def _decode(data: bytes, path) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode(encoding)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-    raise UnreadableFileError(f"{path}: not decodable as {' or '.join(ENCODINGS)}")
+            raise UnreadableFileError(f"{path}: binary file, not text") from None
+    if b"\x00" in data[:4096]:
+        raise UnreadableFileError(f"{path}: binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    if best is None:
+        raise UnreadableFileError(f"{path}: not decodable as UTF-8, {', '.join(LEGACY_ENCODINGS)}")
+    return str(best)
+
+
+def _junk_share(text: str, sample: int = 20_000) -> float:
+    head = text[:sample]
+    if not head:
+        return 0.0
+    junk = sum(1 for c in head if c not in "\t\n\r" and unicodedata.category(c) in ("Cc", "Cn", "Co", "Cs")
+               or c == "\ufffd")
+    return junk / len(head)
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:

@@ -148,3 +148,24 @@ def test_extract_on_messy_text_keeps_spans_on_their_evidence(raw):
         assert 0 <= s < e <= len(raw)
         visible = "".join(c for c in raw[s:e] if c.isprintable() and c not in "\u200b\ufeff")
         assert visible.replace("\r", "") in f.evidence.replace("\r", "")
+
+
+@pytest.mark.parametrize("encoding,text", [
+    ("gbk", PLAIN), ("gb18030", PLAIN), ("utf-16", PLAIN), ("utf-8-sig", PLAIN),
+    ("big5", __import__("opencc").OpenCC("s2t").convert(PLAIN)),
+])
+def test_files_in_legacy_encodings_are_read(tmp_path, encoding, text):
+    from fazhi_ie.io import read_text
+
+    path = tmp_path / "report.txt"
+    path.write_bytes(text.encode(encoding))
+    assert read_text(path) == text
+
+
+def test_binary_file_is_refused_with_its_name(tmp_path):
+    from fazhi_ie.io import UnreadableFileError, read_text
+
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(b"%PDF-1.4\x00\x01\x02" * 100)
+    with pytest.raises(UnreadableFileError, match="scan.pdf"):
+        read_text(path)
