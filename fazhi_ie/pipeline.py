@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from . import lexicon
-from .numbers import YEAR_PATTERN, year_value
+from .numbers import YEAR_PATTERN, find_numbers, year_value
 from .outline import Heading, Outline, find_issuer, find_report_year, parse_outline
 from .passages import Sentence, split_sentences
 from .rules import RuleLinker, RuleTagger, lexicon_matchers
@@ -35,8 +35,9 @@ AUTO_THRESHOLD = 0.99
 
 class AutoEngine:
     """Rules and model together: the rules' reading of every number they read; the
-    model's facts where the rules read nothing and the model is very sure. Every link
-    keeps the source that produced it."""
+    model's facts where the rules read nothing and the model is very sure. The model
+    runs only on passages holding a sentence with a count candidate the rules left
+    unread, so most of a report never reaches it. Every link keeps its source."""
 
     name = "auto"
 
@@ -44,13 +45,25 @@ class AutoEngine:
         self.rule_tagger, self.rule_linker, self.model = RuleTagger(), RuleLinker(), model
 
     def tag(self, text: str, passages: Sequence[Passage]) -> list[list[Span]]:
-        self.model.tag(text, passages)
         return self.rule_tagger.tag(text, passages)
 
     def link(self, text: str, passages: Sequence[Passage], spans) -> list[list[Link]]:
         by_rules = self.rule_linker.link(text, passages, spans)
-        by_model = self.model.link(text, passages, spans)
+        todo = [i for i, (p, links) in enumerate(zip(passages, by_rules)) if _unread_count(text, p, links)]
+        chosen = [passages[i] for i in todo]
+        by_model: list[list[Link]] = [[] for _ in passages]
+        if chosen:
+            self.model.tag(text, chosen)
+            for i, links in zip(todo, self.model.link(text, chosen, [])):
+                by_model[i] = links
         return [_combine(p, r, m) for p, r, m in zip(passages, by_rules, by_model)]
+
+
+def _unread_count(text: str, passage: Passage, rule_links: list[Link]) -> bool:
+    """A sentence of the passage holds a count candidate and the rules read none of it."""
+    busy = {s.start for s in passage.sentences for l in rule_links if s.start <= l.value.start < s.end}
+    return any(s.start not in busy and next(find_numbers(text[s.start:s.end]), None)
+               for s in passage.sentences)
 
 
 def _combine(passage: Passage, rules: list[Link], model: list[Link]) -> list[Link]:
@@ -133,31 +146,45 @@ class Extractor:
             return Document(issuer=None, report_year=report_year, facts=[], id=id)
         year = report_year if report_year is not None else find_report_year(read)
         outline = parse_outline(read)
-        passages = _passages(read, outline)
-        spans = self.tagger.tag(read, passages)
-        links = self.linker.link(read, passages, spans)
         facts = []
-        for passage, passage_links in zip(passages, links):
-            for link in passage_links:
-                fact = _resolve(prepared, link, passage, outline, year)
-                if fact is not None:
-                    facts.append(fact)
+        for passages in _blocks(_passages(read, outline)):
+            spans = self.tagger.tag(read, passages)
+            links = self.linker.link(read, passages, spans)
+            for passage, passage_links in zip(passages, links):
+                for link in passage_links:
+                    fact = _resolve(prepared, link, passage, outline, year)
+                    if fact is not None:
+                        facts.append(fact)
         return Document(issuer=find_issuer(read), report_year=year, facts=_dedupe(facts), id=id)
 
 
-def _passages(text: str, outline: Outline) -> list[Passage]:
+def _passages(text: str, outline: Outline) -> Iterator[Passage]:
     """One passage per paragraph that could hold a count; the lines of a flattened
     table make one passage together."""
-    paragraphs = [tuple(g) for _, g in groupby(split_sentences(text), key=lambda s: s.paragraph)]
-    passages: list[Passage] = []
+    paragraphs = (tuple(g) for _, g in groupby(split_sentences(text), key=lambda s: s.paragraph))
     for is_table, group in groupby(paragraphs, key=lambda p: all(is_table_line(s.text) for s in p)):
-        chunks = [sum(group, ())] if is_table else list(group)
+        chunks = [sum(group, ())] if is_table else group
         for sentences in chunks:
             start, end = sentences[0].start, sentences[-1].end
-            if not _HAS_NUMBER.search(text, start, end):
-                continue
-            passages.append(Passage(start, end, sentences, _heading_subject(outline, start), table=is_table))
-    return passages
+            if _HAS_NUMBER.search(text, start, end):
+                yield Passage(start, end, sentences, _heading_subject(outline, start), table=is_table)
+
+
+# a report is tagged and linked in blocks of passages of about this many characters, so
+# memory stays bounded on huge inputs; an ordinary report (up to ~100k chars) is one block
+BLOCK_CHARS = 400_000
+
+
+def _blocks(passages: Iterable[Passage]) -> Iterator[list[Passage]]:
+    block, size = [], 0
+    for p in passages:
+        block.append(p)
+        size += p.end - p.start
+        if size >= BLOCK_CHARS:
+            yield block
+            block, size = [], 0
+    if block:
+        yield block
 
 
 def _heading_subject(outline: Outline, start: int) -> str | None:

@@ -225,6 +225,15 @@ class _Sentence:
     implied: bool = False              # inside a 均…备案 run
 
 
+def _ends_with_colon(text: str, end: int) -> bool:
+    """The text before ``end``, white space aside, ends with a colon (looked at
+    backwards from ``end``, so a long report is not copied once per passage)."""
+    i = end - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i >= 0 and text[i] in "：:"
+
+
 class RuleLinker:
     """Links every VALUE to its subject, action and time by walking the clauses."""
 
@@ -236,7 +245,7 @@ class RuleLinker:
         for p, s in zip(passages, spans):
             # a list item (1.维持143件) or a line after a colon continues the paragraph before
             follows = previous is not None and (_LIST_ITEM.match(text[p.start:p.start + 16]) or
-                                                text[:p.start].rstrip().endswith(("：", ":")))
+                                                _ends_with_colon(text, p.start))
             links, previous = self._link_passage(text, p, s, named, previous if follows else None)
             out.append(links)
         return out

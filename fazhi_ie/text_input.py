@@ -146,7 +146,7 @@ def _read_form(display: str) -> str:
     simplified = _t2s(text)
     if len(simplified) != len(text):          # a phrase rule changed the length: go line by line
         simplified = "".join(_line_t2s(line) for line in text.splitlines(keepends=True))
-    changed = sum(1 for a, b in zip(text, simplified) if a != b) if simplified != text else 0
+    changed = sum(map(str.__ne__, text, simplified)) if simplified != text else 0
     return simplified if changed >= TRADITIONAL_SHARE * len(text) and changed else text
 
 
