@@ -127,7 +127,7 @@ def fuzz(seconds: float) -> int:
                 assert 0 <= f.span[0] < f.span[1] <= len(text), f.span
         except Exception as exc:            # noqa: BLE001 — the fuzz run counts every failure
             errors += 1
-            print(f"FAILED on {text[:80]!r}: {exc!r}")
+            print(f"FAILED on {text[:60]!r}…: {type(exc).__name__}: {str(exc)[:120]}")
         slowest = max(slowest, time.perf_counter() - t0)
         n += 1
         chars += len(text)

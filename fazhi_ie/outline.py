@@ -179,6 +179,22 @@ def find_report_year(text: str) -> int | None:
     return None
 
 
+# a news item: its relative years (今年, 去年) count from its dateline, not from the
+# year its report covers (an article of 2017-03 on the 2016 report says 去年 for 2016)
+_NEWS_MARK = re.compile(r"本报讯|[报网台]讯|记者|通讯员|来源[:：]\s*\S{0,12}(?:日报|晚报|新闻|报社|网)")
+_DATELINE = re.compile(r"(?<![0-9])(20[0-9]{2})[-/.](?:1[0-2]|0?[1-9])[-/.](?:3[01]|[12][0-9]|0?[1-9])(?![0-9])")
+
+
+def find_publication_year(text: str) -> int | None:
+    """The year a news item was published, from the dateline in its opening; None when
+    the text is not news or carries no dateline."""
+    head = text[:_HEAD_CHARS]
+    if not _NEWS_MARK.search(head):
+        return None
+    m = _DATELINE.search(head)
+    return year_value(m.group(1)) if m else None
+
+
 def find_issuer(text: str) -> str | None:
     """The reporting government: the name before the year in the title, else the first
     government named in the opening."""

@@ -9,7 +9,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from . import lexicon
 from .numbers import YEAR_PATTERN, find_numbers, year_value
-from .outline import Heading, Outline, find_issuer, find_report_year, parse_outline
+from .outline import Heading, Outline, find_issuer, find_publication_year, find_report_year, parse_outline
 from .passages import Sentence, split_sentences
 from .rules import RuleLinker, RuleTagger, lexicon_matchers
 from .schema import Document, Fact
@@ -145,6 +145,8 @@ class Extractor:
         if not read.strip():
             return Document(issuer=None, report_year=report_year, facts=[], id=id)
         year = report_year if report_year is not None else find_report_year(read)
+        # 今年/去年 count from a news item's dateline, else from the report year
+        now = find_publication_year(read) or year
         outline = parse_outline(read)
         facts = []
         for passages in _blocks(_passages(read, outline)):
@@ -152,7 +154,7 @@ class Extractor:
             links = self.linker.link(read, passages, spans)
             for passage, passage_links in zip(passages, links):
                 for link in passage_links:
-                    fact = _resolve(prepared, link, passage, outline, year)
+                    fact = _resolve(prepared, link, passage, outline, year, now)
                     if fact is not None:
                         facts.append(fact)
         return Document(issuer=find_issuer(read), report_year=year, facts=_dedupe(facts), id=id)
@@ -206,12 +208,12 @@ def _plan_re() -> re.Pattern:
 
 
 def _resolve(prepared: PreparedText, link: Link, passage: Passage, outline: Outline,
-             report_year: int | None) -> Fact | None:
+             report_year: int | None, now: int | None) -> Fact | None:
     value = link.value
     path: list[Heading] = outline.path_at(value.start)
     if any(_plan_re().search(h.title) for h in path):
         return None
-    year, period = _year(link, path, report_year)
+    year, period = _year(link, path, report_year, now)
     sentence = _sentence_of(passage.sentences, value.start)
     quoted = (sentence.start, sentence.end) if sentence else (value.start, value.end)
     return Fact(
@@ -232,12 +234,17 @@ def _resolve(prepared: PreparedText, link: Link, passage: Passage, outline: Outl
     )
 
 
-def _year(link: Link, path: list[Heading], report_year: int | None) -> tuple[int | None, str | None]:
+def _year(link: Link, path: list[Heading], report_year: int | None,
+          now: int | None) -> tuple[int | None, str | None]:
+    """The year a count refers to: its own time phrase (今年/去年 count from ``now``,
+    全年/上年度 from the report year), else the innermost heading's year, else the
+    report year."""
     t = link.time
     if t is not None:
         if t.year is not None:
             return t.year, t.text
-        return (report_year + t.shift if report_year is not None else None), t.text
+        base = now if "deictic" in t.flags else report_year
+        return (base + t.shift if base is not None else None), t.text
     for h in reversed(path):
         m = _YEAR_IN_HEADING.search(h.label)
         if m and year_value(m.group(1)):

@@ -31,14 +31,19 @@ _BEFORE_AFTER = re.compile(r"^(?:以前|之前|以后|之后|前|后)")
 _MODIFIES_NOUN = re.compile(r"^[^，,；;。]{0,6}的")
 # 2010年以来区政府制发的文件, 2017年结转的4件: the year describes documents or cases
 _DESCRIBES = re.compile(r"^(?:[^，,；;。的]{0,20}?(?:制定|制发|印发|发布|出台)|[^，,；;。的]{1,6})的")
-# (pattern, how the year is read): "abs"/"range" take their last year, ints shift the report year
+# (pattern, how the year is read): "abs"/"range" take their last year, ints shift the
+# report year, "now±n" shift the present (see pipeline._year)
 _TIME_PATTERNS = [
     (rf"(?:截至|截止到?|至){_YEAR}年(?:度)?{_MONTH}?(?:底|末)?", "abs"),
     (rf"{_YEAR}年{_MONTH}?(?:至|到|—|-|～|~){_YEAR}年{_MONTH}?(?:底|末)?", "range"),
     (rf"{_YEAR}年(?:度)?{_MONTH}?(?:以来|全年|上半年|下半年|底|末)?", "abs"),
-    (r"今年以来|今年|本年度|本年|全年|年内|当年|至今为止|至今|截至目前|目前", 0),
-    (r"上一年度|上一年|上年度|上年|去年|前一年", -1),
-    (r"前年", -2),
+    # counted from the report year
+    (r"本年度|本年|全年|年内|当年|至今为止|至今|截至目前|目前", 0),
+    (r"上一年度|上一年|上年度|上年|前一年", -1),
+    # counted from the present: in a news item, from its dateline
+    (r"今年以来|今年", "now0"),
+    (r"去年", "now-1"),
+    (r"前年", "now-2"),
 ]
 _COMPARISON_BEFORE = re.compile(r"(?:较|比|同比|相比|对比|与)的?$")
 _DELTA_BEFORE = re.compile(r"(?:增加|减少|增长|下降|上升|提高|降低|多|少|增|减)(?:出|了)?(?:近|约|超过|逾)?$")
@@ -111,7 +116,15 @@ def time_mention(surface: str, start: int, end: int) -> Span | None:
     if kind in ("abs", "range"):
         year = year_value(re.findall(_YEAR, m.group())[-1])
         return Span("TIME", start, end, surface, year=year) if year else None
-    return Span("TIME", start, end, surface, shift=kind)
+    shift, flags = _relative(kind)
+    return Span("TIME", start, end, surface, shift=shift, flags=flags)
+
+
+def _relative(kind: int | str) -> tuple[int, frozenset[str]]:
+    """The year shift of a relative time phrase, and whether it counts from the present."""
+    if isinstance(kind, str):                 # "now-1": 去年
+        return int(kind[3:]), frozenset({"deictic"})
+    return kind, frozenset()
 
 
 def _subject_info(code: str) -> dict:
@@ -179,15 +192,16 @@ class RuleTagger:
                     (m.group().endswith("以来") and _MODIFIES_NOUN.match(after)):
                 continue
             # 较上年 / 去年为168件: a comparison governs only its own clause
-            comparison = bool(_COMPARISON_BEFORE.search(chunk[max(0, m.start() - 3):m.start()])) or \
-                (isinstance(kind, int) and kind < 0)
+            comparison = bool(_COMPARISON_BEFORE.search(chunk[max(0, m.start() - 3):m.start()]))
             if kind in ("abs", "range"):
                 year = year_value(re.findall(_YEAR, m.group())[-1])
                 if year is None:
                     continue
                 spans.append(Span("TIME", s, e, m.group(), year=year, comparison=comparison))
             else:
-                spans.append(Span("TIME", s, e, m.group(), shift=kind, comparison=comparison))
+                shift, flags = _relative(kind)
+                spans.append(Span("TIME", s, e, m.group(), shift=shift, flags=flags,
+                                  comparison=comparison or shift < 0))
         for n in numbers:
             s, e = start + n.start, start + n.end
             if any(a <= s < b for a, b in time_ends):

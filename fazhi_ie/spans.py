@@ -28,7 +28,8 @@ class Span:
     shift: int | None = None          # TIME: relative to the report year (0, -1 …)
     comparison: bool = False          # TIME: 较上年 / 同比 — governs only its own clause
     # ACTION: "modifier" (报送备案的 — describes the noun, not the count), "blocked"
-    # (拟修改, 未败诉 — planned or negated), "weak" (共有 — yields to a later verb)
+    # (拟修改, 未败诉 — planned or negated), "weak" (共有 — yields to a later verb);
+    # TIME: "deictic" (今年, 去年 — counted from the present, i.e. a news item's dateline)
     flags: frozenset[str] = frozenset()
 
 

@@ -28,8 +28,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-# removed: zero-width characters, soft hyphen, BOM, C0/C1 controls except \t and \n
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+# removed: zero-width characters, soft hyphen, BOM, C0/C1 controls except \t and \n,
+# and lone surrogates (no decoder makes them, but a str may hold them)
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
 _SPECIAL = re.compile(rf"[{_INVISIBLE}]+|\r\n?")
 _WIDTH = str.maketrans(
     {**{chr(0xFF10 + i): str(i) for i in range(10)},

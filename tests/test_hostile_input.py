@@ -169,3 +169,9 @@ def test_binary_file_is_refused_with_its_name(tmp_path):
     path.write_bytes(b"%PDF-1.4\x00\x01\x02" * 100)
     with pytest.raises(UnreadableFileError, match="scan.pdf"):
         read_text(path)
+
+
+def test_lone_surrogates_and_astral_characters():
+    text = "2021年共收到行政复议申请\ud83d17件,\U0002a6e7其中受理\udc0011件。"
+    doc = extract(text, backend="rules")
+    assert [(f.action, f.value) for f in doc.facts] == [("received", 17), ("accepted", 11)]
