@@ -169,14 +169,26 @@ _HEAD_CHARS = 600
 
 
 def find_report_year(text: str) -> int | None:
-    """The year the report covers: from its title, else the first year in its opening."""
+    """The year the report covers: from its title (or a report title quoted in the
+    opening), else a news item's dateline (the year before when its headline says
+    去年), else the first year in the opening. 2013年以来 never names it."""
     head = text[:_HEAD_CHARS]
-    for pattern in (_TITLE_YEAR, _ANY_YEAR):
-        for m in pattern.finditer(head):
-            year = year_value(m.group(1))
-            if year:
-                return year
+    for m in _TITLE_YEAR.finditer(head):
+        year = year_value(m.group(1))
+        if year and not _SINCE.match(head, m.end(1)):
+            return year
+    published = find_publication_year(text)
+    if published:
+        headline = head.lstrip().split("\n", 1)[0]
+        return published - 1 if "去年" in headline else published
+    for m in _ANY_YEAR.finditer(head):
+        year = year_value(m.group(1))
+        if year and not _SINCE.match(head, m.end(1)):
+            return year
     return None
+
+
+_SINCE = re.compile(r"年(?:度)?以来")
 
 
 # a news item: its relative years (今年, 去年) count from its dateline, not from the

@@ -112,12 +112,19 @@ def time_mention(surface: str, start: int, end: int) -> Span | None:
     m = time_re.search(surface)
     if not m:
         return None
-    kind = _TIME_PATTERNS[int(m.lastgroup[1:])][1]
+    return _time_span(_TIME_PATTERNS[int(m.lastgroup[1:])][1], surface, start, end)
+
+
+def _time_span(kind: str | int, surface: str, start: int, end: int, comparison: bool = False) -> Span | None:
+    """The TIME span of a time phrase of pattern kind ``kind``; None for a year out of range.
+    A relative year before now (上年, 去年) is a comparison: it governs only its clause."""
     if kind in ("abs", "range"):
-        year = year_value(re.findall(_YEAR, m.group())[-1])
-        return Span("TIME", start, end, surface, year=year) if year else None
+        if surface.endswith("以来"):           # 2019年以来: a running total up to the report year
+            return Span("TIME", start, end, surface, shift=0, comparison=comparison)
+        year = year_value(re.findall(_YEAR, surface)[-1])
+        return Span("TIME", start, end, surface, year=year, comparison=comparison) if year else None
     shift, flags = _relative(kind)
-    return Span("TIME", start, end, surface, shift=shift, flags=flags)
+    return Span("TIME", start, end, surface, shift=shift, flags=flags, comparison=comparison or shift < 0)
 
 
 def _relative(kind: int | str) -> tuple[int, frozenset[str]]:
@@ -193,15 +200,9 @@ class RuleTagger:
                 continue
             # 较上年 / 去年为168件: a comparison governs only its own clause
             comparison = bool(_COMPARISON_BEFORE.search(chunk[max(0, m.start() - 3):m.start()]))
-            if kind in ("abs", "range"):
-                year = year_value(re.findall(_YEAR, m.group())[-1])
-                if year is None:
-                    continue
-                spans.append(Span("TIME", s, e, m.group(), year=year, comparison=comparison))
-            else:
-                shift, flags = _relative(kind)
-                spans.append(Span("TIME", s, e, m.group(), shift=shift, flags=flags,
-                                  comparison=comparison or shift < 0))
+            span = _time_span(kind, m.group(), s, e, comparison)
+            if span is not None:
+                spans.append(span)
         for n in numbers:
             s, e = start + n.start, start + n.end
             if any(a <= s < b for a, b in time_ends):
@@ -547,9 +548,12 @@ class RuleLinker:
 
     @staticmethod
     def _time(v: Span, clause: list[Span], governing: Span | None) -> Span | None:
-        for t in clause:
-            if t.label == "TIME" and t.comparison and t.end <= v.start:
-                return t
+        """The nearest time phrase before the count inside its clause when it is a
+        comparison (较上年的41件) or follows the governing one (上年结转47件、今年新收345件);
+        else the time governing the clause."""
+        before = [t for t in clause if t.label == "TIME" and t.end <= v.start]
+        if before and (before[-1].comparison or governing is None or before[-1].start > governing.start):
+            return before[-1]
         return governing
 
     @staticmethod
