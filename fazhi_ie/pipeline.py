@@ -164,12 +164,18 @@ def _passages(text: str, outline: Outline) -> Iterator[Passage]:
     """One passage per paragraph that could hold a count; the lines of a flattened
     table make one passage together."""
     paragraphs = (tuple(g) for _, g in groupby(split_sentences(text), key=lambda s: s.paragraph))
+    section = None
     for is_table, group in groupby(paragraphs, key=lambda p: all(is_table_line(s.text) for s in p)):
         chunks = [sum(group, ())] if is_table else group
         for sentences in chunks:
             start, end = sentences[0].start, sentences[-1].end
-            if _HAS_NUMBER.search(text, start, end):
-                yield Passage(start, end, sentences, _heading_subject(outline, start), table=is_table)
+            if not _HAS_NUMBER.search(text, start, end):
+                continue
+            path = outline.path_at(start)
+            here = path[-1].start if path else None
+            yield Passage(start, end, sentences, _heading_subject(outline, start), table=is_table,
+                          new_section=here != section)
+            section = here
 
 
 # a report is tagged and linked in blocks of passages of about this many characters, so

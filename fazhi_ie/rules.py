@@ -258,6 +258,8 @@ class RuleLinker:
         named: list[Owner] = []     # shared by the passages: 案件 may refer to an earlier paragraph
         out, previous = [], None
         for p, s in zip(passages, spans):
+            if p.new_section:
+                named.clear()     # a new heading: 案件 cannot mean the last section's cases
             # a list item (1.维持143件) or a line after a colon continues the paragraph before
             follows = previous is not None and (_LIST_ITEM.match(text[p.start:p.start + 16]) or
                                                 _ends_with_colon(text, p.start))
@@ -414,6 +416,8 @@ class RuleLinker:
                 owner, confidence = ("SUBJECT", implied), confidence - 0.1
             code = owner[1]
             info = _subject_info(code)
+            if chosen is not None and action == chosen.code and self._outcome_list(text, chosen, actions_v):
+                action = "corrected"    # 撤销、变更、确认违法和责令履行19件: the corrections in total
             action = info.get("aliases", {}).get(action, action)
             if action not in info["actions"]:
                 implied = _implied_subject(action)
@@ -442,6 +446,18 @@ class RuleLinker:
                 links.append(Link(v, code, extra.code, link.time, link.breakdown,
                                   round(link.confidence - 0.1, 3), SOURCE))
         return links
+
+    @staticmethod
+    def _outcome_list(text: str, chosen: Span, actions: list[Span]) -> bool:
+        """``chosen`` ends a list (、/和/及/或) of two or more corrective outcomes."""
+        covers = set(lexicon.actions()["corrected"]["covers"])
+        listed, end = [chosen], chosen.start
+        for a in reversed([a for a in actions if a.end <= chosen.start]):
+            if text[a.end:end] not in ("、", "和", "及", "或", "以及"):
+                break
+            listed.append(a)
+            end = a.start
+        return len(listed) >= 2 and all(a.code in covers for a in listed) and len({a.code for a in listed}) >= 2
 
     def _second_action(self, text: str, v: Span, chosen: Span | None, action: str,
                        actions: list[Span]) -> Span | None:

@@ -57,6 +57,7 @@ class Passage:
     sentences: tuple[Sentence, ...]
     heading_subject: str | None = None
     table: bool = False      # lines of a flattened table (cells split by |)
+    new_section: bool = False  # the first passage under its heading: 案件 no longer refers back
 
 
 class Tagger(Protocol):
