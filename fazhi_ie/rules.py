@@ -55,6 +55,8 @@ _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
 _PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓)$")
 _NEGATED = re.compile(r"(?:未|无|没有|不|未出现|未发生|无一)$")
 _MODIFIER_AFTER = re.compile(r"^(?:的|前|、|等|和|及|方式)")
+_DOCUMENT_AFTER = re.compile(r"(?:行政)?(?:规范性)?文件")
+_PARTS_FOLLOW = re.compile(r"(?<![对在从将])其中")      # 236件…。其中，… lists its parts (not 对其中9件)
 # 撤回申请后终止审理6件 / 撤回申请而终止: both actions happened to the same count
 _CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|)$")
 # only a withdrawal ends in another outcome (撤回申请后终止审理); 并 joins any two
@@ -90,6 +92,13 @@ def lexicon_matchers():
     patterns = [(re.compile(p), code) for code, entry in lexicon.actions().items() for p in entry.get("patterns", ())]
     times = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(_TIME_PATTERNS)))
     return nouns, re.compile(_alternation(nouns)), verbs, re.compile(_alternation(verbs)), times, patterns
+
+
+@functools.cache
+def _noun_patterns() -> list[tuple[re.Pattern, str]]:
+    """Look-alike nouns with a gap (法院和检察院联合制定的规范性文件), from the lexicon."""
+    return [(re.compile(p), code) for code, entry in lexicon.load("distractors").items()
+            for p in entry.get("patterns", ())]
 
 
 @functools.cache
@@ -163,6 +172,12 @@ class RuleTagger:
         for m in noun_re.finditer(chunk):
             label, code = nouns[m.group()]
             spans.append(Span(label, start + m.start(), start + m.end(), m.group(), code=code))
+        for pattern, code in _noun_patterns():     # 省监察委员会制定的规范性文件: not the government's
+            for m in pattern.finditer(chunk):
+                s, e = start + m.start(), start + m.end()
+                spans = [sp for sp in spans if not (s <= sp.start and sp.end <= e)]
+                spans.append(Span("OTHER", s, e, m.group(), code=code))
+        spans.sort(key=lambda sp: sp.start)
         # for each character, the start of the noun covering it and whether it is a look-alike
         cover: dict[int, tuple[int, bool]] = {}
         for sp in spans:
@@ -184,8 +199,9 @@ class RuleTagger:
             before = chunk[max(0, m.start() - 4):m.start()]
             if _PLANNED.search(before) or _NEGATED.search(before):
                 flags.add("blocked")
-            if _MODIFIER_AFTER.match(chunk[m.end():m.end() + 1]):
-                flags.add("modifier")     # 报送备案的文件, 受理前, 撤销、变更等: describes, does not count
+            if _MODIFIER_AFTER.match(chunk[m.end():m.end() + 1]) or \
+                    (code == "filed" and _DOCUMENT_AFTER.match(chunk, m.end())):
+                flags.add("modifier")     # 报送备案的文件, 报备文件, 受理前, 撤销、变更等: describes, does not count
             if m.group() in weak:
                 flags.add("weak")
             spans.append(Span("ACTION", s, e, m.group(), code=code, flags=frozenset(flags)))
@@ -225,6 +241,7 @@ class _Paragraph:
     time: Span | None = None
     action: str | None = None
     blocked: bool = False             # the latest count belonged to a look-alike (OTHER)
+    head_action: str | None = None    # the action of the latest sentence's first count
 
 
 @dataclass
@@ -238,6 +255,31 @@ class _Sentence:
     breakdown: str | None = None
     group: list[Link] = field(default_factory=list)   # counts a later 均… clause refers to
     implied: bool = False              # inside a 均…备案 run
+
+
+def _without_mixed_totals(text: str, passage: Passage, spans: Sequence[Span], links: list[Link]) -> list[Link]:
+    """Drop a normative-document total whose 其中 parts mix in other kinds (规章, 法规,
+    决议, the courts' documents: distractors marked ``mixes_totals``), as a 人大 filing
+    report counts them; its administrative part stays a fact."""
+    kinds = {code for code, e in lexicon.load("distractors").items() if e.get("mixes_totals")}
+    others = [sp.start for sp in spans if sp.label == "OTHER" and sp.code in kinds]
+    if not others:
+        return links
+    sentences = passage.sentences
+    keep = []
+    for link in links:
+        v = link.value
+        i = next((k for k, sen in enumerate(sentences) if sen.start <= v.start < sen.end), None)
+        administrative = "行政规范性文件" in text[max(0, v.start - 10):v.start]
+        if link.subject == "normative_document" and link.breakdown is None and i is not None \
+                and not administrative:
+            end = sentences[i].end
+            if i + 1 < len(sentences) and sentences[i + 1].text.lstrip(" \u3000").startswith("其中"):
+                end = sentences[i + 1].end
+            if _PARTS_FOLLOW.search(text, v.end, end) and any(v.end <= o < end for o in others):
+                continue
+        keep.append(link)
+    return keep
 
 
 def _ends_with_colon(text: str, end: int) -> bool:
@@ -264,7 +306,7 @@ class RuleLinker:
             follows = previous is not None and (_LIST_ITEM.match(text[p.start:p.start + 16]) or
                                                 _ends_with_colon(text, p.start))
             links, previous = self._link_passage(text, p, s, named, previous if follows else None)
-            out.append(links)
+            out.append(_without_mixed_totals(text, p, s, links))
         return out
 
     def link_passage(self, text: str, passage: Passage, spans: Sequence[Span],
@@ -314,10 +356,13 @@ class RuleLinker:
         # a sentence naming nothing before its first count, or opening with 其中/另…,
         # continues the previous one
         carried = continuation or not named
+        # 。其中，… lists the parts of the sentence before: they take its first count's action
+        parts = continuation and sentence.text.lstrip(" \u3000").startswith("其中")
         st = _Sentence(subject=state.subject if carried else None,
                        time=state.time if continuation else None,
                        action=state.action if carried else None,
-                       blocked=state.blocked if carried else False)
+                       blocked=state.blocked if carried else False,
+                       head_action=state.head_action if parts else None)
         links: list[Link] = []
         after_semicolon = False
         starts = [sp.start for sp in spans]
@@ -358,6 +403,7 @@ class RuleLinker:
             if trailing:
                 self._set_owner(st, trailing[-1])
         state.subject, state.time, state.action, state.blocked = st.subject, st.time, st.action, st.blocked
+        state.head_action = st.head_action
         return links
 
     @staticmethod

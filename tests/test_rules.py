@@ -119,3 +119,46 @@ def test_last_year_scoped_to_its_clause():
 def test_years_that_describe_documents_or_cases_do_not_date_the_count(text):
     facts = extract(text, report_year=2018).facts
     assert facts and all(f.year == 2018 for f in facts)
+
+
+def facts_of(text, year=None):
+    return [(f.subject, f.action, f.value, f.year) for f in extract(text, report_year=year, backend="rules").facts]
+
+
+def test_news_counts_relative_years_from_its_dateline():
+    news = ("某市去年行政复议案件数量创新高\n2023-02-10 09:00　来源：某某日报\n"
+            "本报讯 记者从市司法局获悉，去年全市共收到行政复议申请812件，今年1月新收65件。")
+    assert facts_of(news) == [("admin_reconsideration", "received", 812, 2022),
+                              ("admin_reconsideration", "received", 65, 2023)]
+    assert extract(news, backend="rules").report_year == 2022
+
+
+def test_report_year_is_not_a_since_year():
+    text = "2013年以来，共接收报备的行政规范性文件104件。\n2017年1月至11月，收到规范性文件27件。"
+    assert extract(text, backend="rules").report_year == 2017
+
+
+def test_carried_over_and_new_cases_take_their_own_years():
+    text = "2022年共办理行政复议案件392件，其中上年结转47件、今年新收345件。"
+    assert facts_of(text, 2022) == [("admin_reconsideration", "handled", 392, 2022),
+                                    ("admin_reconsideration", "pending", 47, 2021),
+                                    ("admin_reconsideration", "received", 345, 2022)]
+
+
+def test_a_running_total_since_a_year_dates_to_the_report_year():
+    assert facts_of("2019年以来累计办理行政复议案件1200件。", 2024) == [
+        ("admin_reconsideration", "handled", 1200, 2024)]
+
+
+def test_a_list_of_corrective_outcomes_is_their_total():
+    text = "受理行政复议案件189件，作出复议决定164件，其中撤销、变更、确认违法和责令履行19件。"
+    assert ("admin_reconsideration", "corrected", 19, 2016) in facts_of(text, 2016)
+
+
+def test_npc_mixed_filing_total_is_not_a_fact_but_the_government_part_is():
+    text = ("2019年，常委会共接收报送备案的规范性文件236件。其中，地方性法规、单行条例78件，"
+            "省人民政府规章9件，省人民政府及其办公厅制定的行政规范性文件54件，"
+            "省监察委员会制定的规范性文件2件，省高级人民法院、省人民检察院联合制定的规范性文件6件。")
+    assert facts_of(text, 2019) == [("normative_document", "received", 54, 2019)]
+    plain = "收到报送备案的规范性文件45件，其中区政府规范性文件30件、部门规范性文件15件。"
+    assert [f[2] for f in facts_of(plain, 2019)] == [45, 30, 15]
