@@ -17,13 +17,14 @@ from . import lexicon
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
 
-# a four-digit year, ASCII or full-width (checked by year_value)
-YEAR_PATTERN = r"([12１２][0-9０-９]{3})"
+# a four-digit year, ASCII, full-width or in Chinese digits (二〇一六); checked by year_value
+YEAR_PATTERN = r"([12１２][0-9０-９]{3}|[一二][〇零○一二三四五六七八九]{3})"
+_CHINESE_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 
 
 def year_value(surface: str) -> int | None:
-    """'2021' or '２０２１' → 2021; None outside 1949–2099."""
-    year = int(surface.translate(_FULLWIDTH))
+    """'2021', '２０２１' or '二〇二一' → 2021; None outside 1949–2099."""
+    year = int(surface.translate(_FULLWIDTH).translate(_CHINESE_DIGITS))
     return year if 1949 <= year <= 2099 else None
 
 

@@ -169,26 +169,56 @@ _HEAD_CHARS = 600
 
 
 def find_report_year(text: str) -> int | None:
-    """The year the report covers: from its title (or a report title quoted in the
-    opening), else a news item's dateline (the year before when its headline says
-    去年), else the first year in the opening. 2013年以来 never names it."""
+    """The year the report covers, from its opening, in this order: a report title (or
+    one quoted in the opening); a news item's headline year, else its dateline (the year
+    before when the headline says 去年); a yearbook's volume (九江年鉴（2022） covers
+    2021); the date the report is dated (a date in January–March dates a report on the
+    year before); the first year named; a page's date. Years that only describe
+    documents or spans (2013年以来, 1979年至2018年) never name it."""
     head = text[:_HEAD_CHARS]
     for m in _TITLE_YEAR.finditer(head):
         year = year_value(m.group(1))
-        if year and not _SINCE.match(head, m.end(1)):
+        if year and not _NOT_REPORT_YEAR.match(head, m.end(1)):
             return year
     published = find_publication_year(text)
+    headline = head.lstrip().split("\n", 1)[0]
     if published:
-        headline = head.lstrip().split("\n", 1)[0]
+        named = _years(headline)
+        if named:
+            return named[0]
         return published - 1 if "去年" in headline else published
-    for m in _ANY_YEAR.finditer(head):
+    yearbook = _YEARBOOK.search(head)
+    if yearbook and year_value(yearbook.group(1)):
+        return year_value(yearbook.group(1)) - 1
+    dated = _DATED.search(head)
+    if dated and year_value(dated.group(1)):
+        return year_value(dated.group(1)) - (1 if int(dated.group(2)) <= 3 else 0)
+    named = _years(head)
+    if named:
+        return named[0]
+    page_date = _DATELINE.search(head)
+    return year_value(page_date.group(1)) if page_date else None
+
+
+def _years(text: str) -> list[int]:
+    """The years named in ``text``, in order, except in ranges and 以来 phrases."""
+    out = []
+    for m in _ANY_YEAR.finditer(text):
         year = year_value(m.group(1))
-        if year and not _SINCE.match(head, m.end(1)):
-            return year
-    return None
+        range_end = _RANGE_END.search(text, max(0, m.start() - 2), m.start())    # 1979年至2018年
+        if year and not _NOT_REPORT_YEAR.match(text, m.end(1)) and not range_end:
+            out.append(year)
+    return out
 
 
-_SINCE = re.compile(r"年(?:度)?以来")
+_YEARBOOK = re.compile(r"年鉴[（(]" + YEAR_PATTERN + r"[)）]")
+_RANGE_END = re.compile(r"[年月底日][至到—\-～]$")
+# a date on a line of its own or after a dash: （2017年2月20日）, ——2022年1月6日在…会议上
+_DATED = re.compile(r"(?:^|\n)[ \t\u3000]*[（(——-]*[ \t]*" + YEAR_PATTERN + r"年(1[0-2]|0?[1-9])月(?:[0-9]{1,2})日")
+
+
+# 2013年以来, 1979年至2018年, 2014年以前: the year describes documents or a span
+_NOT_REPORT_YEAR = re.compile(r"年(?:度)?(?:以来|以前|之前|至|到|—|-|～)")
 
 
 # a news item: its relative years (今年, 去年) count from its dateline, not from the
