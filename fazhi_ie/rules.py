@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from . import lexicon
@@ -56,6 +56,7 @@ _PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓)$")
 _NEGATED = re.compile(r"(?:未|无|没有|不|未出现|未发生|无一)$")
 _MODIFIER_AFTER = re.compile(r"^(?:的|前|、|等|和|及|方式)")
 _DOCUMENT_AFTER = re.compile(r"(?:行政)?(?:规范性)?文件")
+_CARRY_OVER_PARTS = re.compile(r"[（(，,：:]?\s*(?:其中|含)[^。；;]{0,30}?结转")
 _PARTS_FOLLOW = re.compile(r"(?<![对在从将])其中")      # 236件…。其中，… lists its parts (not 对其中9件)
 # 撤回申请后终止审理6件 / 撤回申请而终止: both actions happened to the same count
 _CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|)$")
@@ -257,6 +258,18 @@ class _Sentence:
     implied: bool = False              # inside a 均…备案 run
 
 
+def _with_carry_over_totals(text: str, links: list[Link]) -> list[Link]:
+    """A caseload total whose parts include cases carried over (共有案件143件，其中新收118件，
+    上年结转25件) is the cases handled, not received (guideline 12)."""
+    out = []
+    for link in links:
+        if link.action == "received" and _CARRY_OVER_PARTS.match(text, link.value.end) \
+                and "handled" in _subject_info(link.subject)["actions"]:
+            link = replace(link, action="handled")
+        out.append(link)
+    return out
+
+
 def _without_mixed_totals(text: str, passage: Passage, spans: Sequence[Span], links: list[Link]) -> list[Link]:
     """Drop a normative-document total whose 其中 parts mix in other kinds (规章, 法规,
     决议, the courts' documents: distractors marked ``mixes_totals``), as a 人大 filing
@@ -306,7 +319,7 @@ class RuleLinker:
             follows = previous is not None and (_LIST_ITEM.match(text[p.start:p.start + 16]) or
                                                 _ends_with_colon(text, p.start))
             links, previous = self._link_passage(text, p, s, named, previous if follows else None)
-            out.append(_without_mixed_totals(text, p, s, links))
+            out.append(_with_carry_over_totals(text, _without_mixed_totals(text, p, s, links)))
         return out
 
     def link_passage(self, text: str, passage: Passage, spans: Sequence[Span],

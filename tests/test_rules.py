@@ -162,3 +162,8 @@ def test_npc_mixed_filing_total_is_not_a_fact_but_the_government_part_is():
     assert facts_of(text, 2019) == [("normative_document", "received", 54, 2019)]
     plain = "收到报送备案的规范性文件45件，其中区政府规范性文件30件、部门规范性文件15件。"
     assert [f[2] for f in facts_of(plain, 2019)] == [45, 30, 15]
+
+
+def test_a_total_with_carried_over_parts_is_handled():
+    text = "2022年，区政府共有行政应诉案件143件，其中新收一审案件118件，上年结转25件。"
+    assert facts_of(text, 2022)[0] == ("admin_litigation", "handled", 143, 2022)
