@@ -36,8 +36,9 @@ AUTO_THRESHOLD = 0.99
 class AutoEngine:
     """Rules and model together: the rules' reading of every number they read; the
     model's facts where the rules read nothing and the model is very sure. The model
-    runs only on passages holding a sentence with a count candidate the rules left
-    unread, so most of a report never reaches it. Every link keeps its source."""
+    reads only the sentences the rules left unread that hold a count candidate and a
+    word of some subject's wording, so most of a report never reaches it. Every link
+    keeps its source."""
 
     name = "auto"
 
@@ -49,21 +50,31 @@ class AutoEngine:
 
     def link(self, text: str, passages: Sequence[Passage], spans) -> list[list[Link]]:
         by_rules = self.rule_linker.link(text, passages, spans)
-        todo = [i for i, (p, links) in enumerate(zip(passages, by_rules)) if _unread_count(text, p, links)]
-        chosen = [passages[i] for i in todo]
+        chosen = [(i, Passage(s.start, s.end, (s,), p.heading_subject, p.table))
+                  for i, (p, links) in enumerate(zip(passages, by_rules))
+                  for s in _unread_sentences(text, p, links)]
         by_model: list[list[Link]] = [[] for _ in passages]
         if chosen:
-            self.model.tag(text, chosen)
-            for i, links in zip(todo, self.model.link(text, chosen, [])):
-                by_model[i] = links
+            sentences = [c for _, c in chosen]
+            self.model.tag(text, sentences)
+            for (i, _), links in zip(chosen, self.model.link(text, sentences, [])):
+                by_model[i].extend(links)
         return [_combine(p, r, m) for p, r, m in zip(passages, by_rules, by_model)]
 
 
-def _unread_count(text: str, passage: Passage, rule_links: list[Link]) -> bool:
-    """A sentence of the passage holds a count candidate and the rules read none of it."""
+def _unread_sentences(text: str, passage: Passage, rule_links: list[Link]) -> list[Sentence]:
+    """The passage's sentences the rules read nothing in that hold a count candidate
+    and a word (two characters) of some subject's wording."""
     busy = {s.start for s in passage.sentences for l in rule_links if s.start <= l.value.start < s.end}
-    return any(s.start not in busy and next(find_numbers(text[s.start:s.end]), None)
-               for s in passage.sentences)
+    return [s for s in passage.sentences if s.start not in busy and _subject_hint().search(text, s.start, s.end)
+            and next(find_numbers(text[s.start:s.end]), None)]
+
+
+@functools.cache
+def _subject_hint() -> re.Pattern:
+    pairs = {w[i:i + 2] for entry in lexicon.subjects().values() for w in entry["wordings"]
+             for i in range(len(w) - 1)}
+    return re.compile("|".join(sorted(map(re.escape, pairs))))
 
 
 def _combine(passage: Passage, rules: list[Link], model: list[Link]) -> list[Link]:
