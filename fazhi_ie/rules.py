@@ -56,6 +56,9 @@ _PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓)$")
 _NEGATED = re.compile(r"(?:未|无|没有|不|未出现|未发生|无一)$")
 _MODIFIER_AFTER = re.compile(r"^(?:的|前|、|等|和|及|方式)")
 _DOCUMENT_AFTER = re.compile(r"(?:行政)?(?:规范性)?文件")
+# 考试合格286名，已为合格人员办理新申领执法证(手续) — but not 合格181人，核发执法证181件
+_CERTIFIED_AFTER = re.compile(r"[，,]?[^。；;，,]{0,12}?(?:申领|办理|核发|领取|取得|换发|颁发)[^。；;，,]{0,8}?"
+                              r"(?:执法证|监督证|证件)(?![^。；;，,]*?[0-9０-９一二两三四五六七八九十百千])")
 _CARRY_OVER_PARTS = re.compile(r"[（(，,：:]?\s*(?:其中|含)[^。；;]{0,30}?结转")
 _PARTS_FOLLOW = re.compile(r"(?<![对在从将])其中")      # 236件…。其中，… lists its parts (not 对其中9件)
 # 撤回申请后终止审理6件 / 撤回申请而终止: both actions happened to the same count
@@ -503,6 +506,10 @@ class RuleLinker:
             extra = self._second_action(text, v, chosen, action, actions_v)
             if extra and extra.code in info["actions"] and extra.code != action:
                 links.append(Link(v, code, extra.code, link.time, link.breakdown,
+                                  round(link.confidence - 0.1, 3), SOURCE))
+            elif action == "passed" and _CERTIFIED_AFTER.match(text, v.end):
+                # those who passed were certified (no count of their own for it)
+                links.append(Link(v, code, "certified", link.time, link.breakdown,
                                   round(link.confidence - 0.1, 3), SOURCE))
         return links
 

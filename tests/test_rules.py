@@ -168,3 +168,10 @@ def test_npc_mixed_filing_total_is_not_a_fact_but_the_government_part_is():
 def test_a_total_with_carried_over_parts_is_handled():
     text = "2022年，区政府共有行政应诉案件143件，其中新收一审案件118件，上年结转25件。"
     assert facts_of(text, 2022)[0] == ("admin_litigation", "handled", 143, 2022)
+
+
+def test_those_who_passed_are_certified_unless_the_certificates_are_counted():
+    passed = "组织行政执法资格考试，参考318名，考试合格286名，已为合格人员办理新申领执法证手续。"
+    assert [f[1] for f in facts_of(passed, 2022)] == ["examined", "passed", "certified"]
+    counted = "组织行政执法资格考试，参考189人，合格181人，为合格人员核发执法证181件。"
+    assert [(f[1], f[2]) for f in facts_of(counted, 2022)] == [("examined", 189), ("passed", 181), ("certified", 181)]
