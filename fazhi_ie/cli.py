@@ -9,7 +9,7 @@ from typing import Sequence
 
 from . import __version__, lexicon
 from .evaluate import format_score, load_gold, score
-from .io import FactWriter, UnreadableFileError, atomic_output, format_for, iter_files, read_text
+from .io import BINARY_FORMATS, FactWriter, UnreadableFileError, atomic_output, format_for, iter_files, read_text
 from .model.load import ModelLoadError
 from .pipeline import BACKENDS, Extractor, ModelNotAvailableError
 
@@ -23,10 +23,10 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         print("fazhi-ie: no input files found", file=sys.stderr)
         return 2
     fmt = format_for(args.output) if args.output else "jsonl"
-    sink = atomic_output(args.output, force=args.force) if args.output else nullcontext(sys.stdout)
-    failed, per_subject, n_docs = 0, Counter(), 0
-    with sink as fh:
-        writer = FactWriter(fh, fmt)
+    sink = (atomic_output(args.output, force=args.force, binary=fmt in BINARY_FORMATS) if args.output
+            else nullcontext(sys.stdout))
+    failed, per_subject, n_docs, n_warnings = 0, Counter(), 0, 0
+    with sink as fh, FactWriter(fh, fmt) as writer:
         for path in tqdm(files, desc="reports", unit="file", disable=args.quiet or None, file=sys.stderr):
             try:
                 text = read_text(path)
@@ -38,14 +38,20 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             writer.write(doc)
             n_docs += 1
             per_subject.update(f.subject for f in doc.facts)
+            warnings = doc.warnings()
+            n_warnings += len(warnings)
+            for warning in warnings if args.warnings else ():
+                tqdm.write(f"fazhi-ie: {path}: {warning.code}: {warning.message}", file=sys.stderr)
     if not args.quiet:
-        _summary(n_docs, failed, per_subject)
+        _summary(n_docs, failed, per_subject, n_warnings, listed=args.warnings)
     return 1 if failed and not n_docs else 0
 
 
-def _summary(n_docs: int, failed: int, per_subject: Counter) -> None:
+def _summary(n_docs: int, failed: int, per_subject: Counter, n_warnings: int = 0, listed: bool = False) -> None:
     core = lexicon.core_subjects()
     print(f"\n{n_docs} reports read, {failed} skipped, {sum(per_subject.values())} facts", file=sys.stderr)
+    hint = " (--warnings lists them)" if n_warnings and not listed else ""
+    print(f"{n_warnings} consistency warning{'' if n_warnings == 1 else 's'}{hint}", file=sys.stderr)
     for subject, n in sorted(per_subject.items(), key=lambda kv: (kv[0] not in core, -kv[1])):
         print(f"  {subject:24}{n:6d}{'  core' if subject in core else ''}", file=sys.stderr)
 
@@ -164,12 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser("extract", help="extract facts from report files or folders")
     ex.add_argument("paths", nargs="+", help="text files, or folders of .txt files")
-    ex.add_argument("-o", "--output", help="write to this .jsonl or .csv file (default: JSONL on stdout)")
+    ex.add_argument("-o", "--output", help="write to this .jsonl, .csv or .parquet file (default: JSONL on stdout)")
     ex.add_argument("--force", action="store_true", help="overwrite an existing output file")
     ex.add_argument("--backend", choices=BACKENDS, default="auto")
     ex.add_argument("--model-dir", default=None, help="a trained model folder (default: the shipped model)")
     ex.add_argument("--report-year", type=int, default=None, help="the year the reports cover, if known")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    ex.add_argument("--warnings", action="store_true",
+                    help="list each report's consistency warnings (counts that disagree) on stderr")
     ex.set_defaults(func=_cmd_extract)
 
     ev = sub.add_parser("evaluate", help="score extraction against a gold JSONL file")

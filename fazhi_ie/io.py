@@ -81,15 +81,16 @@ def document_record(doc: Document) -> dict:
 
 
 @contextmanager
-def atomic_output(path: str | Path, force: bool = False) -> Iterator[IO[str]]:
-    """Open ``path`` for writing through a temporary file renamed into place on success.
-    Refuses to replace an existing file unless ``force``."""
+def atomic_output(path: str | Path, force: bool = False, binary: bool = False) -> Iterator[IO]:
+    """Open ``path`` for writing (UTF-8 text, or bytes with ``binary``) through a
+    temporary file renamed into place on success. Refuses to replace an existing file
+    unless ``force``."""
     path = Path(path)
     if path.exists() and not force:
         raise FileExistsError(f"{path} exists; pass --force to overwrite it")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
             yield fh
         os.replace(tmp, path)
     except BaseException:
@@ -98,29 +99,83 @@ def atomic_output(path: str | Path, force: bool = False) -> Iterator[IO[str]]:
         raise
 
 
-class FactWriter:
-    """Writes documents as JSONL (one document per line) or CSV (one fact per row)."""
+OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
+BINARY_FORMATS = ("parquet",)      # written to a file opened in bytes mode
 
-    def __init__(self, fh: IO[str], fmt: str) -> None:
-        if fmt not in ("jsonl", "csv"):
-            raise ValueError(f"output format must be jsonl or csv, got {fmt!r}")
-        self.fh, self.fmt = fh, fmt
+
+class FactWriter:
+    """Writes documents as JSONL (one document per line), or as CSV or Parquet (one fact
+    per row, the columns of ``FRAME_COLUMNS``, typed as in ``FRAME_TYPES`` for Parquet).
+
+    Parquet rows are buffered into row groups of ``row_group_size``; call :meth:`close`
+    (or use the writer as a context manager) to write the last group and the footer.
+    """
+
+    def __init__(self, fh: IO, fmt: str, *, row_group_size: int = 50_000) -> None:
+        if fmt not in OUTPUT_FORMATS:
+            raise ValueError(f"output format must be one of {OUTPUT_FORMATS}, got {fmt!r}")
+        self.fh, self.fmt, self.row_group_size = fh, fmt, row_group_size
         if fmt == "csv":
             self._csv = csv.DictWriter(fh, fieldnames=list(FRAME_COLUMNS))
             self._csv.writeheader()
+        elif fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            from .frames import arrow_schema
+
+            self._schema = arrow_schema()
+            self._parquet = pq.ParquetWriter(fh, self._schema)
+            self._rows: list[dict] = []
 
     def write(self, doc: Document) -> None:
         if self.fmt == "jsonl":
             self.fh.write(json.dumps(document_record(doc), ensure_ascii=False) + "\n")
-        else:
+        elif self.fmt == "csv":
             for row in doc.rows():
                 self._csv.writerow(row)
+        else:
+            self._rows.extend(doc.rows())
+            if len(self._rows) >= self.row_group_size:
+                self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self._rows:
+            self._parquet.write_table(pa.Table.from_pylist(self._rows, schema=self._schema))
+            self._rows = []
+
+    def close(self) -> None:
+        """Finish the output (Parquet: last row group and footer); the file stays open."""
+        if self.fmt == "parquet" and self._parquet is not None:
+            self._flush()
+            self._parquet.close()
+            self._parquet = None
+
+    def __enter__(self) -> "FactWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def write_facts(docs: Iterable[Document], path: str | Path, *, force: bool = False) -> Path:
+    """Write documents to ``path`` in the format its suffix names (.jsonl, .csv, .parquet),
+    as ``fazhi-ie extract -o`` does."""
+    fmt = format_for(path)
+    with atomic_output(path, force=force, binary=fmt in BINARY_FORMATS) as fh, FactWriter(fh, fmt) as writer:
+        for doc in docs:
+            writer.write(doc)
+    return Path(path)
 
 
 def format_for(path: str | Path) -> str:
+    """The output format a file name asks for: jsonl, csv or parquet."""
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
         return "csv"
     if suffix in (".jsonl", ".json", ".ndjson"):
         return "jsonl"
-    raise ValueError(f"cannot tell the output format of {path}: use .jsonl or .csv")
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    raise ValueError(f"cannot tell the output format of {path}: use .jsonl, .csv or .parquet")

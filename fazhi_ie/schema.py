@@ -60,9 +60,17 @@ class Fact:
         return cls(**kwargs)
 
 
-# Column order of to_frame() / CSV output: the Document fields, then the Fact fields.
+# Column order of to_frame() / CSV / Parquet output: the Document fields, then the Fact fields.
 FACT_COLUMNS = tuple(f.name for f in fields(Fact))
 FRAME_COLUMNS = ("doc_id", "issuer", "report_year") + FACT_COLUMNS
+# The type of each table column (Parquet, Spark, read_facts): "string", "int" (64-bit,
+# nullable) or "float" (64-bit). ``value`` is a float in tables (integral values exact
+# up to 2**53); ``section`` is the heading path joined with " > " and ``span`` is
+# "start:end", as in to_frame() and CSV.
+FRAME_TYPES: dict[str, str] = {
+    **{column: "string" for column in FRAME_COLUMNS},
+    "report_year": "int", "year": "int", "value": "float", "confidence": "float",
+}
 
 
 @dataclass
@@ -105,6 +113,13 @@ class Document:
         import pandas as pd
 
         return pd.DataFrame(list(self.rows()), columns=list(FRAME_COLUMNS))
+
+    def warnings(self) -> list:
+        """Counts of this document that disagree (see :func:`fazhi_ie.consistency.check`);
+        not part of ``to_dict()``."""
+        from .consistency import check
+
+        return check(self)
 
     def __len__(self) -> int:
         return len(self.facts)
