@@ -214,7 +214,7 @@ def _years(text: str) -> list[int]:
 _YEARBOOK = re.compile(r"年鉴[（(]" + YEAR_PATTERN + r"[)）]")
 _RANGE_END = re.compile(r"[年月底日][至到—\-～]$")
 # a date on a line of its own or after a dash: （2017年2月20日）, ——2022年1月6日在…会议上
-_DATED = re.compile(r"(?:^|\n)[ \t\u3000]*[（(——-]*[ \t]*" + YEAR_PATTERN + r"年(1[0-2]|0?[1-9])月(?:[0-9]{1,2})日")
+_DATED = re.compile(r"(?:^|\n)[ \t\u3000（(—\-]{0,8}" + YEAR_PATTERN + r"年(1[0-2]|0?[1-9])月(?:[0-9]{1,2})日")
 
 
 # 2013年以来, 1979年至2018年, 2014年以前: the year describes documents or a span

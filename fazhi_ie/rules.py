@@ -59,7 +59,7 @@ _DOCUMENT_AFTER = re.compile(r"(?:行政)?(?:规范性)?文件")
 # 考试合格286名，已为合格人员办理新申领执法证(手续) — but not 合格181人，核发执法证181件
 _CERTIFIED_AFTER = re.compile(r"[，,]?[^。；;，,]{0,12}?(?:申领|办理|核发|领取|取得|换发|颁发)[^。；;，,]{0,8}?"
                               r"(?:执法证|监督证|证件)(?![^。；;，,]*?[0-9０-９一二两三四五六七八九十百千])")
-_CARRY_OVER_PARTS = re.compile(r"[（(，,：:]?\s*(?:其中|含)[^。；;]{0,30}?结转")
+_CARRY_OVER_PARTS = re.compile(r"[（(，,：:]?[ \t]{0,4}(?:其中|含)[^。；;]{0,30}?结转")
 _PARTS_FOLLOW = re.compile(r"(?<![对在从将])其中")      # 236件…。其中，… lists its parts (not 对其中9件)
 # 撤回申请后终止审理6件 / 撤回申请而终止: both actions happened to the same count
 _CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|)$")
