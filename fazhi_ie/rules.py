@@ -49,7 +49,7 @@ _COMPARISON_BEFORE = re.compile(r"(?:较|比|同比|相比|对比|与)的?$")
 _DELTA_BEFORE = re.compile(r"(?:增加|减少|增长|下降|上升|提高|降低|多|少|增|减)(?:出|了)?(?:近|约|超过|逾)?$")
 _COMPARE_WORD = re.compile(r"较|比|同比|环比")
 _CONTINUATION = re.compile(r"^[\s　]*(?:其中|另有|另|此外|上述|以上|同时)")
-_BREAKDOWN_OPEN = re.compile(r"其中|分别|按.{1,8}分|中[，,：:]?$")
+_BREAKDOWN_OPEN = re.compile(r"其中|分别|按.{1,8}分|从[^，,。；;]{1,8}看|中[，,：:]?$")
 _ALL_OF = re.compile(r"均|全部|都|一律|悉数")
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
 _PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓)$")
@@ -60,12 +60,15 @@ _DOCUMENT_AFTER = re.compile(r"(?:行政)?(?:规范性)?文件")
 _CERTIFIED_AFTER = re.compile(r"[，,]?[^。；;，,]{0,12}?(?:申领|办理|核发|领取|取得|换发|颁发)[^。；;，,]{0,8}?"
                               r"(?:执法证|监督证|证件)(?![^。；;，,]*?[0-9０-９一二两三四五六七八九十百千])")
 _CARRY_OVER_PARTS = re.compile(r"[（(，,：:]?[ \t]{0,4}(?:其中|含)[^。；;]{0,30}?结转")
-_PARTS_FOLLOW = re.compile(r"(?<![对在从将])其中")      # 236件…。其中，… lists its parts (not 对其中9件)
+# 236件…。其中，… / 从制定主体看，… lists its parts (not 对其中9件)
+_PARTS_FOLLOW = re.compile(r"(?<![对在从将])其中|从[^，,。；;]{1,8}看")
+_PARTS_OPEN = re.compile(r"[ \u3000]*(?:其中|从[^，,。；;]{1,8}看)")
 # 撤回申请后终止审理6件 / 撤回申请而终止: both actions happened to the same count
 _CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|)$")
 # only a withdrawal ends in another outcome (撤回申请后终止审理); 并 joins any two
 _CHAINS_AFTER = frozenset({"withdrawn"})
-_REST = re.compile(r"其余|其他|另有")
+_REST = re.compile(r"其余|其他(?!类)|另有")      # 其他类27件 is a category, not the rest
+_NOTE_OPEN = re.compile(r"[（(]|其中")
 _LABEL_STRIP = re.compile(r"^[\s　]*(?:其中|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
 _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -96,6 +99,14 @@ def lexicon_matchers():
     patterns = [(re.compile(p), code) for code, entry in lexicon.actions().items() for p in entry.get("patterns", ())]
     times = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(_TIME_PATTERNS)))
     return nouns, re.compile(_alternation(nouns)), verbs, re.compile(_alternation(verbs)), times, patterns
+
+
+@functools.cache
+def _noun_verbs(code: str | None) -> tuple[str, ...]:
+    """Verbs that, opening one of the subject's wordings, are part of the noun (应诉案件34件
+    counts cases, it does not say they were handled)."""
+    entry = lexicon.subjects().get(code) if code else None
+    return tuple(entry.get("verbs_in_noun", ())) if entry else ()
 
 
 @functools.cache
@@ -186,7 +197,7 @@ class RuleTagger:
         cover: dict[int, tuple[int, bool]] = {}
         for sp in spans:
             for i in range(sp.start, sp.end):
-                cover[i] = (sp.start, sp.label == "OTHER")
+                cover[i] = (sp.start, sp.label == "OTHER" or sp.text.startswith(_noun_verbs(sp.code)))
         weak = _weak_wordings()
         found = [(m, verbs[m.group()]) for m in verb_re.finditer(chunk)]
         for pattern, code in verb_patterns:
@@ -290,7 +301,7 @@ def _without_mixed_totals(text: str, passage: Passage, spans: Sequence[Span], li
         if link.subject == "normative_document" and link.breakdown is None and i is not None \
                 and not administrative:
             end = sentences[i].end
-            if i + 1 < len(sentences) and sentences[i + 1].text.lstrip(" \u3000").startswith("其中"):
+            if i + 1 < len(sentences) and _PARTS_OPEN.match(sentences[i + 1].text):
                 end = sentences[i + 1].end
             if _PARTS_FOLLOW.search(text, v.end, end) and any(v.end <= o < end for o in others):
                 continue
@@ -373,7 +384,7 @@ class RuleLinker:
         # continues the previous one
         carried = continuation or not named
         # 。其中，… lists the parts of the sentence before: they take its first count's action
-        parts = continuation and sentence.text.lstrip(" \u3000").startswith("其中")
+        parts = bool(_PARTS_OPEN.match(sentence.text))
         st = _Sentence(subject=state.subject if carried else None,
                        time=state.time if continuation else None,
                        action=state.action if carried else None,
@@ -593,7 +604,10 @@ class RuleLinker:
         it (a 共有 yields to a verb after the number), the verbs after it, then
         modifiers (报送备案的…)."""
         before = [a for a in actions if a.end <= v.start][::-1]
-        after = [a for a in actions if a.start >= v.end]
+        # a verb after the number governs it, but not one inside what opens a note or
+        # the parts (29件（其中撤销11件…）)
+        note = _NOTE_OPEN.search(text, v.end, v.end + 40)
+        after = [a for a in actions if a.start >= v.end and (note is None or a.start < note.start())]
         # 未取得执法证件的46名 / 16名未取得执法证的人员: a negated verb in a 的-phrase only
         # describes the noun
         before = [a for a in before if not ("blocked" in a.flags and "的" in text[a.end:v.start])]

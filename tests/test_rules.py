@@ -175,3 +175,19 @@ def test_those_who_passed_are_certified_unless_the_certificates_are_counted():
     assert [f[1] for f in facts_of(passed, 2022)] == ["examined", "passed", "certified"]
     counted = "组织行政执法资格考试，参考189人，合格181人，为合格人员核发执法证181件。"
     assert [(f[1], f[2]) for f in facts_of(counted, 2022)] == [("examined", 189), ("passed", 181), ("certified", 181)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the ways before 等方式 are not the action; the parts in the note are their own facts
+    ("全年审结行政复议案件150件，以撤销、变更、确认违法等方式纠错的29件（其中撤销11件、变更4件）。",
+     [("concluded", 150), ("corrected", 29), ("revoked", 11), ("changed", 4)]),
+    # 应诉案件N件 names the cases
+    ("市政府本级应诉案件78件，均由分管副市长出庭应诉。", [("received", 78), ("appeared", 78)]),
+    # 应考 is like 报名; 实考 sat the exam; 及格 passed
+    ("组织执法人员资格考试，应考98人，实考96人，及格91人。", [("examined", 96), ("passed", 91)]),
+    # 其他类 is a category of the total, not "the rest"
+    ("行政诉讼案件137件，其中涉及房屋征收类89件、土地类21件、其他类27件。",
+     [("received", 137), ("received", 89), ("received", 21), ("received", 27)]),
+])
+def test_wordings_found_on_the_third_dev_round(text, expected):
+    assert [(f[1], f[2]) for f in facts_of(text, 2019)] == expected
