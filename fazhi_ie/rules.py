@@ -69,6 +69,7 @@ _CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|)$")
 _CHAINS_AFTER = frozenset({"withdrawn"})
 _REST = re.compile(r"其余|其他(?!类)|另有")      # 其他类27件 is a category, not the rest
 _NOTE_OPEN = re.compile(r"[（(]|其中")
+_FOUND = re.compile(r"发现")
 _LABEL_STRIP = re.compile(r"^[\s　]*(?:其中|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
 _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -468,6 +469,8 @@ class RuleLinker:
                         and st.breakdown_mode and st.head_action \
                         and any(chosen.end <= n.start and n.end <= v.start for n, _ in nouns_v):
                     chosen = None     # 其中:…制定的行政规范性文件54件 — parts of the head count
+                if chosen is not None and chosen.end <= v.start and _FOUND.search(text, chosen.end, v.start):
+                    continue          # 经审查，发现存在问题的文件5件: what the review found, not its count
                 action, confidence = (chosen.code, 0.9) if chosen else (None, 0.75)
             label = self._breakdown_label(text, cs, v, clause) if st.breakdown_mode else None
             if label:

@@ -185,6 +185,8 @@ def test_those_who_passed_are_certified_unless_the_certificates_are_counted():
     ("市政府本级应诉案件78件，均由分管副市长出庭应诉。", [("received", 78), ("appeared", 78)]),
     # 应考 is like 报名; 实考 sat the exam; 及格 passed
     ("组织执法人员资格考试，应考98人，实考96人，及格91人。", [("examined", 96), ("passed", 91)]),
+    # what a review found is not the review's count
+    ("全年审查规范性文件40件，经审查，发现与上位法不一致的规范性文件5件。", [("reviewed", 40)]),
     # 其他类 is a category of the total, not "the rest"
     ("行政诉讼案件137件，其中涉及房屋征收类89件、土地类21件、其他类27件。",
      [("received", 137), ("received", 89), ("received", 21), ("received", 27)]),
