@@ -469,8 +469,14 @@ class RuleLinker:
                         and st.breakdown_mode and st.head_action \
                         and any(chosen.end <= n.start and n.end <= v.start for n, _ in nouns_v):
                     chosen = None     # 其中:…制定的行政规范性文件54件 — parts of the head count
-                if chosen is not None and chosen.end <= v.start and _FOUND.search(text, chosen.end, v.start):
-                    continue          # 经审查，发现存在问题的文件5件: what the review found, not its count
+                since = chosen.end if chosen is not None and chosen.end <= v.start else cs
+                if _FOUND.search(text, since, v.start):
+                    # 经审查，发现存在问题的文件5件: what the review found is not its count,
+                    # but 对发现的12件问题文件…已全部纠正 says what became of them
+                    later = [a for a in actions_v if a.start >= v.end and "blocked" not in a.flags]
+                    if not later:
+                        continue
+                    chosen = later[0]
                 action, confidence = (chosen.code, 0.9) if chosen else (None, 0.75)
             label = self._breakdown_label(text, cs, v, clause) if st.breakdown_mode else None
             if label:
