@@ -37,9 +37,11 @@ _WIDTH = str.maketrans(
      **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
      **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
      "．": ".", "％": "%", "\u00a0": " "})
+_WIDE = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDTH) + "]")
 # a text is read as traditional Chinese when t2s changes at least this share of its
 # characters; simplified text changes by a handful (t2s maps e.g. 覆 → 复)
 TRADITIONAL_SHARE = 0.01
+SAMPLE_CHARS = 5_000
 
 _HTML_TAG = re.compile(
     r"<(?:!doctype|html|head|body|div|p|br|table|tr|td|span|script|style|meta|li|h[1-6])\b[^>]*>", re.I)
@@ -143,12 +145,15 @@ class _Builder:
 
 
 def _read_form(display: str) -> str:
-    text = display.translate(_WIDTH)
+    text = display.translate(_WIDTH) if _WIDE.search(display) else display
     simplified = _t2s(text)
     if len(simplified) != len(text):          # a phrase rule changed the length: go line by line
         simplified = "".join(_line_t2s(line) for line in text.splitlines(keepends=True))
-    changed = sum(map(str.__ne__, text, simplified)) if simplified != text else 0
-    return simplified if changed >= TRADITIONAL_SHARE * len(text) and changed else text
+    if simplified == text:
+        return text
+    sample = min(len(text), SAMPLE_CHARS)          # the share is measured on the opening
+    changed = sum(map(str.__ne__, text[:sample], simplified[:sample]))
+    return simplified if changed and changed >= TRADITIONAL_SHARE * sample else text
 
 
 @functools.cache
