@@ -70,6 +70,7 @@ _CHAINS_AFTER = frozenset({"withdrawn"})
 _REST = re.compile(r"其余|其他(?!类)|另有")      # 其他类27件 is a category, not the rest
 _NOTE_OPEN = re.compile(r"[（(]|其中")
 _FOUND = re.compile(r"发现")
+_CORRECTED_LATER = re.compile(r"(?:纠正|改正|纠错)(?!意见|建议)")
 _LABEL_STRIP = re.compile(r"^[\s　]*(?:其中|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
 _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -270,7 +271,18 @@ class _Sentence:
     breakdown_mode: bool = False       # after 其中 / 分别
     breakdown: str | None = None
     group: list[Link] = field(default_factory=list)   # counts a later 均… clause refers to
+    end: int = 0                       # where the sentence ends
     implied: bool = False              # inside a 均…备案 run
+
+
+def _corrected_later(text: str, v: Span, end: int) -> bool:
+    """The rest of the sentence (up to a semicolon) says the counted items were corrected
+    (…，已全部纠正), with no other number before it says so."""
+    m = _CORRECTED_LATER.search(text, v.end, end)
+    if not m:
+        return False
+    between = text[v.end:m.start()]
+    return ";" not in between and "；" not in between and next(find_numbers(between), None) is None
 
 
 def _with_carry_over_totals(text: str, links: list[Link]) -> list[Link]:
@@ -390,7 +402,7 @@ class RuleLinker:
                        time=state.time if continuation else None,
                        action=state.action if carried else None,
                        blocked=state.blocked if carried else False,
-                       head_action=state.head_action if parts else None)
+                       head_action=state.head_action if parts else None, end=sentence.end)
         links: list[Link] = []
         after_semicolon = False
         starts = [sp.start for sp in spans]
@@ -474,13 +486,15 @@ class RuleLinker:
                     # 经审查，发现存在问题的文件5件: what the review found is not its count,
                     # but 对发现的12件问题文件…已全部纠正 says what became of them
                     later = [a for a in actions_v if a.start >= v.end and "blocked" not in a.flags]
-                    if not later:
+                    if not later and not _corrected_later(text, v, st.end):
                         continue
-                    chosen = later[0]
+                    chosen = later[0] if later else None
                 action, confidence = (chosen.code, 0.9) if chosen else (None, 0.75)
             label = self._breakdown_label(text, cs, v, clause) if st.breakdown_mode else None
             if label:
                 st.breakdown = label
+            if action is None and _corrected_later(text, v, st.end):
+                action = "corrected"      # 对存在问题的17件提出审查意见，制定机关已全部纠正
             if action is None:
                 if not own_clause and st.blocked:
                     continue      # 行政处罚案件120件,简易程序40件: still the look-alike's

@@ -187,6 +187,13 @@ def test_those_who_passed_are_certified_unless_the_certificates_are_counted():
     ("组织执法人员资格考试，应考98人，实考96人，及格91人。", [("examined", 96), ("passed", 91)]),
     # what a review found is not the review's count
     ("全年审查规范性文件40件，经审查，发现与上位法不一致的规范性文件5件。", [("reviewed", 40)]),
+    # the rest of the sentence says the problem documents were corrected
+    ("接收报送备案的规范性文件26件，对审查中发现问题的3件，督促制定机关自行纠正。",
+     [("received", 26), ("corrected", 3)]),
+    ("经审查予以备案89件，责令限期改正7件。", [("filed", 89), ("corrected", 7)]),
+    # …but not across a semicolon
+    ("收到行政复议申请1027件，其中因执法行为引发的846件；以撤销、变更等方式纠错98件。",
+     [("received", 1027), ("received", 846), ("corrected", 98)]),
     # 其他类 is a category of the total, not "the rest"
     ("行政诉讼案件137件，其中涉及房屋征收类89件、土地类21件、其他类27件。",
      [("received", 137), ("received", 89), ("received", 21), ("received", 27)]),
