@@ -564,6 +564,9 @@ class RuleLinker:
         """A second action the same count takes: a chained one (撤回申请后终止审理), the filing
         a review implies (审查…报送备案的文件362件), or a 均 verb after it (10件均报送…备案)."""
         extra = self._chained(text, chosen, actions) if chosen else None
+        implied = lexicon.actions()[chosen.code].get("implies", {}).get(chosen.text) if chosen else None
+        if extra is None and implied:
+            return Span("ACTION", chosen.start, chosen.end, chosen.text, code=implied)
         if chosen is not None and action == "reviewed" and extra is None:
             extra = next((a for a in actions if "modifier" in a.flags and a.code == "filed"
                           and chosen.end <= a.start and a.end <= v.start), None)

@@ -194,6 +194,8 @@ def test_those_who_passed_are_certified_unless_the_certificates_are_counted():
     # …but not across a semicolon
     ("收到行政复议申请1027件，其中因执法行为引发的846件；以撤销、变更等方式纠错98件。",
      [("received", 1027), ("received", 846), ("corrected", 98)]),
+    # 备案审查 files and reviews
+    ("办理区级部门、镇街行政规范性文件备案审查41件。", [("reviewed", 41), ("filed", 41)]),
     # 其他类 is a category of the total, not "the rest"
     ("行政诉讼案件137件，其中涉及房屋征收类89件、土地类21件、其他类27件。",
      [("received", 137), ("received", 89), ("received", 21), ("received", 27)]),
