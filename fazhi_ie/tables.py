@@ -76,6 +76,22 @@ def _context_subject(text: str, start: int, heading_subject: str | None) -> str 
     return last or heading_subject
 
 
+def _intro_actions(text: str, start: int) -> list[str]:
+    """The actions that name the counted things in the clause introducing the table
+    (受理案件按管理领域分类如下： — a verb right before the noun), last first; none when
+    the line before is not an introduction (…情况如下 names no action of the cells)."""
+    from .rules import lexicon_matchers
+
+    line_start = text.rfind("\n", 0, max(0, start - 1)) + 1
+    line = text[line_start:start].strip()
+    if not (line.endswith(("：", ":")) or "如下" in line):
+        return []
+    clause = re.split(r"[。，,；;]", line)[-1]
+    nouns, noun_re, verbs, verb_re, *_ = lexicon_matchers()
+    return [verbs[m.group()] for m in verb_re.finditer(clause)
+            if noun_re.match(clause, m.end())][::-1]
+
+
 def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subject: str | None) -> list[Link]:
     from .lexicon import subjects
 
@@ -86,6 +102,7 @@ def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subje
     starts = [sp.start for sp in spans]
     header = [_describe(c, spans, starts) for c in rows[0]]
     context = _context_subject(text, passage.start, heading_subject)
+    intro = _intro_actions(text, passage.start)
     links = []
     for row in rows[1:]:
         label = row[0][2].strip()
@@ -105,7 +122,7 @@ def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subje
                 continue
             info = subjects()[subject]
             if action is None:
-                action = info.get("bare")
+                action = next((a for a in intro if a in info["actions"]), info.get("bare"))
             if action not in info["actions"]:
                 continue
             if "units" in info and v.unit is not None and v.unit not in info["units"]:

@@ -202,3 +202,13 @@ def test_those_who_passed_are_certified_unless_the_certificates_are_counted():
 ])
 def test_wordings_found_on_the_third_dev_round(text, expected):
     assert [(f[1], f[2]) for f in facts_of(text, 2019)] == expected
+
+
+def test_a_table_takes_the_action_its_introduction_gives_the_counted_things():
+    text = ("2023年，市政府共受理行政复议案件214件。受理案件按管理领域分类如下：\n"
+            "案件类型 | 数量 | 占比\n自然资源 | 58件 | 27.1%\n公安 | 49件 | 22.9%\n")
+    assert [(f[1], f[2]) for f in facts_of(text, 2023)] == [("accepted", 214), ("accepted", 58), ("accepted", 49)]
+    overview = ("全区行政执法人员及持证情况如下表：\n单位 | 执法人员（人） | 持证人员（人）\n"
+                "城管局 | 412 | 400\n市场监管局 | 236 | 230\n")
+    assert [(f[1], f[2]) for f in facts_of(overview, 2023)] == [
+        ("headcount", 412), ("certified", 400), ("headcount", 236), ("certified", 230)]
