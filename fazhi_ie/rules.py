@@ -52,7 +52,7 @@ _CONTINUATION = re.compile(r"^[\s　]*(?:其中|另有|另|此外|上述|以上|
 _BREAKDOWN_OPEN = re.compile(r"其中|分别|按.{1,8}分|从[^，,。；;]{1,8}看|中[，,：:]?$")
 _ALL_OF = re.compile(r"均|全部|都|一律|悉数")
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
-_PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓)$")
+_PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓|正在|尚在)$")
 _NEGATED = re.compile(r"(?:未|无|没有|不|未出现|未发生|无一)$")
 _MODIFIER_AFTER = re.compile(r"^(?:的|前|、|等|和|及|方式)")
 _DOCUMENT_AFTER = re.compile(r"(?:行政)?(?:规范性)?文件")
@@ -70,6 +70,7 @@ _CHAINS_AFTER = frozenset({"withdrawn"})
 _REST = re.compile(r"其余|其他(?!类)|另有")      # 其他类27件 is a category, not the rest
 _NOTE_OPEN = re.compile(r"[（(]|其中")
 _FOUND = re.compile(r"发现")
+_COUNT_NEXT = re.compile(r"[了]?[0-9０-９一二两三四五六七八九十]")     # 纠正3件: the verb has its own count
 _CORRECTED_LATER = re.compile(r"(?:纠正|改正|纠错)(?!意见|建议)")
 _LABEL_STRIP = re.compile(r"^[\s　]*(?:其中|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
 _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
@@ -282,7 +283,7 @@ def _corrected_later(text: str, v: Span, end: int) -> bool:
     if not m:
         return False
     between = text[v.end:m.start()]
-    return ";" not in between and "；" not in between and next(find_numbers(between), None) is None
+    return not _COUNT_NEXT.match(text, m.end()) and ";" not in between and "；" not in between and next(find_numbers(between), None) is None
 
 
 def _with_carry_over_totals(text: str, links: list[Link]) -> list[Link]:
@@ -485,7 +486,8 @@ class RuleLinker:
                 if _FOUND.search(text, since, v.start):
                     # 经审查，发现存在问题的文件5件: what the review found is not its count,
                     # but 对发现的12件问题文件…已全部纠正 says what became of them
-                    later = [a for a in actions_v if a.start >= v.end and "blocked" not in a.flags]
+                    later = [a for a in actions_v if a.start >= v.end and "blocked" not in a.flags
+                             and not _COUNT_NEXT.match(text, a.end)]
                     if not later and not _corrected_later(text, v, st.end):
                         continue
                     chosen = later[0] if later else None
@@ -498,8 +500,9 @@ class RuleLinker:
             if action is None:
                 if not own_clause and st.blocked:
                     continue      # 行政处罚案件120件,简易程序40件: still the look-alike's
-                if _REST.search(text[cs:v.start]):
-                    continue      # 其余14件告知…: the rest, with some other fate
+                rest = _REST.search(text, cs, v.start)
+                if rest and text[rest.start() - 1:rest.start()] != "、":
+                    continue      # 其余14件告知…: the rest, with some other fate (not …类27件、其他60件)
                 if label or self._bare_prefix(text, cs, v, clause) or \
                         any(s.end <= v.start and v.start - s.end <= 2 and s.code for s, _ in nouns_v):
                     action = st.head_action if (st.breakdown_mode and st.head_action) else st.action

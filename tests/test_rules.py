@@ -196,6 +196,12 @@ def test_those_who_passed_are_certified_unless_the_certificates_are_counted():
      [("received", 1027), ("received", 846), ("corrected", 98)]),
     # 备案审查 files and reviews
     ("办理区级部门、镇街行政规范性文件备案审查41件。", [("reviewed", 41), ("filed", 41)]),
+    # a later verb with its own count says nothing of the found ones; 正在修改 is not done
+    ("审查规范性文件40件，发现明显不适当的4件，已督促制定机关纠正3件，另1件正在修改中。",
+     [("reviewed", 40), ("corrected", 3)]),
+    # 其他60件 closing an enumeration is a category
+    ("受理行政复议案件191件，其中涉及土地征收类63件、劳动和社会保障类27件、其他60件。",
+     [("accepted", 191), ("accepted", 63), ("accepted", 27), ("accepted", 60)]),
     # 其他类 is a category of the total, not "the rest"
     ("行政诉讼案件137件，其中涉及房屋征收类89件、土地类21件、其他类27件。",
      [("received", 137), ("received", 89), ("received", 21), ("received", 27)]),
