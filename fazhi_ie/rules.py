@@ -718,7 +718,8 @@ class RuleLinker:
         subject = st.group[-1].subject
         done = {(l.value, l.action) for l in st.group}
         fitting = [a for a in actions if "blocked" not in a.flags and a.code in _subject_info(subject)["actions"]
-                   and a.code != st.group[-1].action]
+                   and a.code != st.group[-1].action
+                   and not clause_text.startswith("后", a.end - cs)]     # 制发后均报备: a time, not a deed
         chosen = fitting[:1]
         for a in fitting[1:]:       # 全部经过合法性审核并报备: the 并-joined verb too
             if re.fullmatch(r"并[^，,；;。]*", text_between(chosen[-1], a)):

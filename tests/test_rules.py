@@ -202,6 +202,8 @@ def test_those_who_passed_are_certified_unless_the_certificates_are_counted():
     # 其他60件 closing an enumeration is a category
     ("受理行政复议案件191件，其中涉及土地征收类63件、劳动和社会保障类27件、其他60件。",
      [("accepted", 191), ("accepted", 63), ("accepted", 27), ("accepted", 60)]),
+    # 制发后均报…备案: the issuing is when, the filing is what happened to the count
+    ("审核以市政府名义制发的规范性文件23件，制发后均报省政府备案。", [("reviewed", 23), ("filed", 23)]),
     # 其他类 is a category of the total, not "the rest"
     ("行政诉讼案件137件，其中涉及房屋征收类89件、土地类21件、其他类27件。",
      [("received", 137), ("received", 89), ("received", 21), ("received", 27)]),
