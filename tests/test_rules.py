@@ -204,6 +204,11 @@ def test_those_who_passed_are_certified_unless_the_certificates_are_counted():
      [("accepted", 191), ("accepted", 63), ("accepted", 27), ("accepted", 60)]),
     # 制发后均报…备案: the issuing is when, the filing is what happened to the count
     ("审核以市政府名义制发的规范性文件23件，制发后均报省政府备案。", [("reviewed", 23), ("filed", 23)]),
+    # 受理 documents filed with the office is receiving them, though 受理 is not a document action
+    ("受理各镇街和部门报送备案的规范性文件17件。", [("received", 17)]),
+    # a look-alike naming a category of cases (行政处罚类, 因行政处罚引发) owns nothing
+    ("全市行政机关发生行政诉讼案件763件，其中因行政处罚引发214件、因行政强制引发58件。",
+     [("received", 763), ("received", 214), ("received", 58)]),
     # 其他类 is a category of the total, not "the rest"
     ("行政诉讼案件137件，其中涉及房屋征收类89件、土地类21件、其他类27件。",
      [("received", 137), ("received", 89), ("received", 21), ("received", 27)]),
