@@ -244,7 +244,8 @@ class RuleTagger:
             # 较上年 / 去年为168件: a comparison governs only its own clause
             comparison = bool(_COMPARISON_BEFORE.search(chunk[max(0, m.start() - 3):m.start()]))
             span = _time_span(kind, m.group(), s, e, comparison)
-            if span is not None:
+            inside_verb = any(a.label == "ACTION" and a.start < s and e <= a.end for a in spans)
+            if span is not None and not inside_verb:      # 结转2019年办理 (not 上年结转): part of the verb
                 spans.append(span)
         for n in numbers:
             s, e = start + n.start, start + n.end

@@ -209,6 +209,8 @@ def test_those_who_passed_are_certified_unless_the_certificates_are_counted():
     # a look-alike naming a category of cases (行政处罚类, 因行政处罚引发) owns nothing
     ("全市行政机关发生行政诉讼案件763件，其中因行政处罚引发214件、因行政强制引发58件。",
      [("received", 763), ("received", 214), ("received", 58)]),
+    # cases carried into a named next year are pending in the report year
+    ("全年终止审理18件。另结转2019年办理11件。", [("terminated", 18), ("pending", 11)]),
     # 其他类 is a category of the total, not "the rest"
     ("行政诉讼案件137件，其中涉及房屋征收类89件、土地类21件、其他类27件。",
      [("received", 137), ("received", 89), ("received", 21), ("received", 27)]),
