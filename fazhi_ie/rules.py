@@ -59,7 +59,7 @@ _DOCUMENT_AFTER = re.compile(r"(?:行政)?(?:规范性)?文件")
 # 考试合格286名，已为合格人员办理新申领执法证(手续) — but not 合格181人，核发执法证181件
 _CERTIFIED_AFTER = re.compile(r"[，,]?[^。；;，,]{0,24}?(?:申领|办理|核发|领取|取得|换发|颁发)[^。；;，,]{0,8}?"
                               r"(?:执法证|监督证|证件)(?![^。；;，,]*?[0-9０-９一二两三四五六七八九十百千])")
-_CARRY_OVER_PARTS = re.compile(r"[（(，,：:]?[ \t]{0,4}(?:其中|含)[^。；;]{0,30}?结转")
+_CARRY_OVER_PARTS = re.compile(r"[（(，,：:]?[ \t]{0,4}(?:其中|含)[^。；;）)]{0,30}?结转")
 # 236件…。其中，… / 从制定主体看，… lists its parts (not 对其中9件)
 _PARTS_FOLLOW = re.compile(r"(?<![对在从将])其中|从[^，,。；;]{1,8}看")
 _PARTS_OPEN = re.compile(r"[ \u3000]*(?:其中|从[^，,。；;]{1,8}看)")
@@ -70,6 +70,7 @@ _CHAINS_AFTER = frozenset({"withdrawn"})
 _REST = re.compile(r"其余|其他(?!类)|另有")      # 其他类27件 is a category, not the rest
 _NOTE_OPEN = re.compile(r"[（(]|其中")
 _FOUND = re.compile(r"发现")
+_OBJECT_OPEN = re.compile(r"(?:^|[，,；;])\s*对[^，,；;。]{0,24}$")     # 对…的67件: an object
 _CATEGORY_AFTER = re.compile(r"类|引发|方面的?")
 _COUNT_NEXT = re.compile(r"[了]?[0-9０-９一二两三四五六七八九十]")     # 纠正3件: the verb has its own count
 _CORRECTED_LATER = re.compile(r"(?:纠正|改正|纠错)(?!意见|建议)")
@@ -296,6 +297,15 @@ def _corrected_later(text: str, v: Span, end: int) -> bool:
     return not _COUNT_NEXT.match(text, m.end()) and ";" not in between and "；" not in between and next(find_numbers(between), None) is None
 
 
+def _later_verb(text: str, v: Span, end: int) -> str | None:
+    """The first action named after ``v`` in its sentence, before any other number."""
+    _, _, verbs, verb_re, *_ = lexicon_matchers()
+    m = verb_re.search(text, v.end, end)
+    if m is None or next(find_numbers(text[v.end:m.start()]), None) is not None:
+        return None
+    return verbs[m.group()]
+
+
 def _with_carry_over_totals(text: str, links: list[Link]) -> list[Link]:
     """A caseload total whose parts include cases carried over (共有案件143件，其中新收118件，
     上年结转25件) is the cases handled, not received (guideline 12)."""
@@ -507,6 +517,11 @@ class RuleLinker:
                 st.breakdown = label
             if action is None and _corrected_later(text, v, st.end):
                 action = "corrected"      # 对存在问题的17件提出审查意见，制定机关已全部纠正
+            if action is None and _OBJECT_OPEN.search(text[cs:v.start]):
+                # 对案情重大复杂的67件复议案件，组织了听证审理: the object of a later verb
+                action = _later_verb(text, v, st.end)
+                if action is None:
+                    continue
             if action is None:
                 if not own_clause and st.blocked:
                     continue      # 行政处罚案件120件,简易程序40件: still the look-alike's

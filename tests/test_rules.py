@@ -211,6 +211,12 @@ def test_those_who_passed_are_certified_unless_the_certificates_are_counted():
      [("received", 763), ("received", 214), ("received", 58)]),
     # cases carried into a named next year are pending in the report year
     ("全年终止审理18件。另结转2019年办理11件。", [("terminated", 18), ("pending", 11)]),
+    # 对…的67件复议案件，…组织了听证审理: the object of the later verb
+    ("全年收到行政复议申请300件。对案情重大复杂的67件复议案件，市行政复议局组织了听证审理。",
+     [("received", 300), ("heard", 67)]),
+    # a note inside parentheses does not make its total a carry-over total
+    ("全年共需办理行政复议案件119件，其中新收行政复议申请113件（含当面提交申请8件），上年结转6件。",
+     [("handled", 119), ("received", 113), ("received", 8), ("pending", 6)]),
     # 其他类 is a category of the total, not "the rest"
     ("行政诉讼案件137件，其中涉及房屋征收类89件、土地类21件、其他类27件。",
      [("received", 137), ("received", 89), ("received", 21), ("received", 27)]),
