@@ -62,7 +62,7 @@ _CERTIFIED_AFTER = re.compile(r"[，,]?[^。；;，,]{0,24}?(?:申领|办理|核
 _CARRY_OVER_PARTS = re.compile(r"[（(，,：:]?[ \t]{0,4}(?:其中|含)[^。；;）)]{0,30}?结转")
 # 236件…。其中，… / 从制定主体看，… lists its parts (not 对其中9件)
 _PARTS_FOLLOW = re.compile(r"(?<![对在从将])其中|从[^，,。；;]{1,8}看")
-_PARTS_OPEN = re.compile(r"[ \u3000]*(?:其中|从[^，,。；;]{1,8}看)")
+_PARTS_OPEN = re.compile(r"[ \u3000]{0,4}(?:其中|从[^，,。；;]{1,8}看)")
 # 撤回申请后终止审理6件 / 撤回申请而终止: both actions happened to the same count
 _CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|)$")
 # only a withdrawal ends in another outcome (撤回申请后终止审理); 并 joins any two
