@@ -52,7 +52,7 @@ _CONTINUATION = re.compile(r"^[\s　]*(?:其中|另有|另|此外|上述|以上|
 _BREAKDOWN_OPEN = re.compile(r"其中|分别|按.{1,8}分|从[^，,。；;]{1,8}看|中[，,：:]?$")
 _ALL_OF = re.compile(r"均|全部|都|一律|悉数")
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
-_PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓|正在|尚在)$")
+_PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓|正在|尚在|建议[^，,；;。]{0,6})$")
 _NEGATED = re.compile(r"(?:未|无|没有|不|未出现|未发生|无一)$")
 _MODIFIER_AFTER = re.compile(r"^(?:的|前|、|等|和|及|方式)")
 _DOCUMENT_AFTER = re.compile(r"(?:行政)?(?:规范性)?文件")
@@ -224,8 +224,8 @@ class RuleTagger:
             if first and first == last and (first[1] or s > first[0]):
                 continue
             flags = set()
-            before = chunk[max(0, m.start() - 4):m.start()]
-            if _PLANNED.search(before) or _NEGATED.search(before):
+            before = chunk[max(0, m.start() - 10):m.start()]
+            if _PLANNED.search(before) or _NEGATED.search(before[-4:]):
                 flags.add("blocked")
             if _MODIFIER_AFTER.match(chunk[m.end():m.end() + 1]) or \
                     (code == "filed" and _DOCUMENT_AFTER.match(chunk, m.end())):
@@ -451,7 +451,12 @@ class RuleLinker:
                 if t.label == "TIME" and not t.comparison and t.start < first_value:
                     st.time = t
             if not values:
-                links += self._implied(clause_text, cs, actions, st)
+                all_of = _ALL_OF.search(clause_text)
+                other_subject = all_of is not None and any(
+                    o and o[0] == "SUBJECT" and st.group and o[1] != st.group[-1].subject
+                    and n.start < cs + all_of.start() for n, o in nouns)
+                if not other_subject:         # 诉讼案件均已审结 speaks of other cases
+                    links += self._implied(clause_text, cs, actions, st)
                 if nouns:
                     self._set_owner(st, nouns[-1][1])
                 usable = [a for a in actions if "blocked" not in a.flags]
@@ -668,6 +673,11 @@ class RuleLinker:
         after = [a for a in after if not ("blocked" in a.flags and _MODIFIES_NOUN.match(text, a.end))]
         main_before = [a for a in before if "modifier" not in a.flags]
         main_after = [a for a in after if "modifier" not in a.flags]
+        # 审结4件，1件正在审理中: a verb right after the count beats one that governs an
+        # earlier count
+        if main_before and main_after and len(text[v.end:main_after[0].start].strip()) <= 1 \
+                and next(find_numbers(text[main_before[0].end:v.start]), None) is not None:
+            main_before = []
         if main_before and "weak" in main_before[0].flags and main_after:
             ordered = main_after + main_before[1:] + main_before[:1]
         else:

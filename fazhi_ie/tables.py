@@ -44,9 +44,9 @@ def _describe(cell: tuple[int, int, str], spans: Sequence[Span], starts: list[in
     inside = [sp for sp in spans[bisect_left(starts, s):bisect_left(starts, e)] if sp.end <= e]
     subject = next((sp.code for sp in inside if sp.label == "SUBJECT" and sp.code), None)
     other = any(sp.label == "OTHER" for sp in inside)
-    action = next((sp.code for sp in inside if sp.label == "ACTION"), None)
+    actions = [sp.code for sp in inside if sp.label == "ACTION"][::-1]     # 参加资格考试: the last names it
     year = _YEAR_CELL.search(body)
-    return {"subject": subject, "other": other, "action": action, "year": int(year.group(1)) if year else None}
+    return {"subject": subject, "other": other, "actions": actions, "year": int(year.group(1)) if year else None}
 
 
 def _cell_value(text: str, cell: tuple[int, int, str]) -> Span | None:
@@ -117,10 +117,11 @@ def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subje
             if v is None:
                 continue
             subject = col["subject"] or row_info["subject"] or context
-            action = col["action"] or row_info["action"]
             if subject is None:
                 continue
             info = subjects()[subject]
+            named = col["actions"] or row_info["actions"]
+            action = next((a for a in named if a in info["actions"]), named[0] if named else None)
             if action is None:
                 action = next((a for a in intro if a in info["actions"]), info.get("bare"))
             if action not in info["actions"]:
@@ -129,7 +130,7 @@ def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subje
                 continue
             year = col["year"]
             time = Span("TIME", cell[0], cell[0], rows[0][j][2], year=year) if year else None
-            by_row = not (row_info["action"] or row_info["subject"] or TOTAL_ROW.match(label))
+            by_row = not (row_info["actions"] or row_info["subject"] or TOTAL_ROW.match(label))
             links.append(Link(value=v, subject=subject, action=action, time=time,
                               breakdown=label if by_row else None, confidence=0.7, source=SOURCE))
     return links

@@ -217,6 +217,10 @@ def test_those_who_passed_are_certified_unless_the_certificates_are_counted():
     # a note inside parentheses does not make its total a carry-over total
     ("全年共需办理行政复议案件119件，其中新收行政复议申请113件（含当面提交申请8件），上年结转6件。",
      [("handled", 119), ("received", 113), ("received", 8), ("pending", 6)]),
+    # a verb right after the count wins; 诉讼案件均已审结 speaks of other cases
+    ("截至年底，复议案件已审结4件，1件正在审理中；诉讼案件均已审结。", [("concluded", 4), ("pending", 1)]),
+    # 建议…废止5件 is a proposal
+    ("共审查规范性文件42件，建议市政府废止5件，市政府已废止3件。", [("reviewed", 42), ("repealed", 3)]),
     # 其他类 is a category of the total, not "the rest"
     ("行政诉讼案件137件，其中涉及房屋征收类89件、土地类21件、其他类27件。",
      [("received", 137), ("received", 89), ("received", 21), ("received", 27)]),
@@ -229,6 +233,10 @@ def test_a_table_takes_the_action_its_introduction_gives_the_counted_things():
     text = ("2023年，市政府共受理行政复议案件214件。受理案件按管理领域分类如下：\n"
             "案件类型 | 数量 | 占比\n自然资源 | 58件 | 27.1%\n公安 | 49件 | 22.9%\n")
     assert [(f[1], f[2]) for f in facts_of(text, 2023)] == [("accepted", 214), ("accepted", 58), ("accepted", 49)]
+    exam = ("全县执法人员资格考试情况如下：\n单位 | 执法人员 | 参加资格考试 | 考试合格\n"
+            "县市场监管局 | 58 | 9 | 8\n县自然资源局 | 34 | 4 | 4\n")
+    assert [(f[1], f[2]) for f in facts_of(exam, 2019)] == [
+        ("headcount", 58), ("examined", 9), ("passed", 8), ("headcount", 34), ("examined", 4), ("passed", 4)]
     overview = ("全区行政执法人员及持证情况如下表：\n单位 | 执法人员（人） | 持证人员（人）\n"
                 "城管局 | 412 | 400\n市场监管局 | 236 | 230\n")
     assert [(f[1], f[2]) for f in facts_of(overview, 2023)] == [
