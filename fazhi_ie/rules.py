@@ -294,7 +294,9 @@ def _corrected_later(text: str, v: Span, end: int) -> bool:
     if not m:
         return False
     between = text[v.end:m.start()]
-    return not _COUNT_NEXT.match(text, m.end()) and ";" not in between and "；" not in between and next(find_numbers(between), None) is None
+    if _COUNT_NEXT.match(text, m.end()) or ";" in between or "；" in between:
+        return False            # 纠正3件 counts its own; a semicolon starts another matter
+    return next(find_numbers(between), None) is None
 
 
 def _later_verb(text: str, v: Span, end: int) -> str | None:
