@@ -62,11 +62,16 @@ class AutoEngine:
         return [_combine(p, r, m) for p, r, m in zip(passages, by_rules, by_model)]
 
 
+def _read_sentences(passage: Passage, links: list[Link]) -> set[Sentence | None]:
+    """The sentences of the passage that hold a count of ``links``."""
+    return {_sentence_of(passage.sentences, l.value.start) for l in links}
+
+
 def _unread_sentences(text: str, passage: Passage, rule_links: list[Link]) -> list[Sentence]:
     """The passage's sentences the rules read nothing in that hold a count candidate
     and a word (two characters) of some subject's wording."""
-    busy = {s.start for s in passage.sentences for l in rule_links if s.start <= l.value.start < s.end}
-    return [s for s in passage.sentences if s.start not in busy and _subject_hint().search(text, s.start, s.end)
+    busy = _read_sentences(passage, rule_links)
+    return [s for s in passage.sentences if s not in busy and _subject_hint().search(text, s.start, s.end)
             and next(find_numbers(text[s.start:s.end]), None)]
 
 
@@ -78,13 +83,10 @@ def _subject_hint() -> re.Pattern:
 
 
 def _combine(passage: Passage, rules: list[Link], model: list[Link]) -> list[Link]:
-    def sentence_of(link: Link) -> int | None:
-        return next((s.start for s in passage.sentences if s.start <= link.value.start < s.end), None)
-
     read = {(l.value.start, l.value.end) for l in rules}
-    busy = {sentence_of(l) for l in rules}
+    busy = _read_sentences(passage, rules)
     extra = [l for l in model if (l.value.start, l.value.end) not in read
-             and l.confidence >= AUTO_THRESHOLD and sentence_of(l) not in busy]
+             and l.confidence >= AUTO_THRESHOLD and _sentence_of(passage.sentences, l.value.start) not in busy]
     return sorted(rules + extra, key=lambda l: (l.value.start, l.value.end))
 
 
