@@ -188,11 +188,11 @@ def find_report_year(text: str) -> int | None:
             return named[0]
         return published - 1 if "去年" in headline else published
     yearbook = _YEARBOOK.search(head)
-    if yearbook and year_value(yearbook.group(1)):
-        return year_value(yearbook.group(1)) - 1
+    if yearbook and (volume := year_value(yearbook.group(1))):
+        return volume - 1
     dated = _DATED.search(head)
-    if dated and year_value(dated.group(1)):
-        return year_value(dated.group(1)) - (1 if int(dated.group(2)) <= 3 else 0)
+    if dated and (year := year_value(dated.group(1))):
+        return year - (1 if int(dated.group(2)) <= 3 else 0)
     named = _years(head)
     if named:
         return named[0]

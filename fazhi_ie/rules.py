@@ -49,7 +49,8 @@ _COMPARISON_BEFORE = re.compile(r"(?:较|比|同比|相比|对比|与)的?$")
 _DELTA_BEFORE = re.compile(r"(?:增加|减少|增长|下降|上升|提高|降低|多|少|增|减)(?:出|了)?(?:近|约|超过|逾)?$")
 _COMPARE_WORD = re.compile(r"较|比|同比|环比")
 _CONTINUATION = re.compile(r"^[\s　]*(?:其中|另有|另|此外|上述|以上|同时)")
-_BREAKDOWN_OPEN = re.compile(r"其中|分别|按.{1,8}分|从[^，,。；;]{1,8}看|中[，,：:]?$")
+_FROM_VIEW = r"从[^，,。；;]{1,8}看"     # 从制定主体看: opens the parts, like 其中
+_BREAKDOWN_OPEN = re.compile(rf"其中|分别|按.{{1,8}}分|{_FROM_VIEW}|中[，,：:]?$")
 _ALL_OF = re.compile(r"均|全部|都|一律|悉数")
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
 _PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓|正在|尚在|建议[^，,；;。]{0,6})$")
@@ -61,8 +62,8 @@ _CERTIFIED_AFTER = re.compile(r"[，,]?[^。；;，,]{0,24}?(?:申领|办理|核
                               r"(?:执法证|监督证|证件)(?![^。；;，,]*?[0-9０-９一二两三四五六七八九十百千])")
 _CARRY_OVER_PARTS = re.compile(r"[（(，,：:]?[ \t]{0,4}(?:其中|含)[^。；;）)]{0,30}?结转")
 # 236件…。其中，… / 从制定主体看，… lists its parts (not 对其中9件)
-_PARTS_FOLLOW = re.compile(r"(?<![对在从将])其中|从[^，,。；;]{1,8}看")
-_PARTS_OPEN = re.compile(r"[ \u3000]{0,4}(?:其中|从[^，,。；;]{1,8}看)")
+_PARTS_FOLLOW = re.compile(rf"(?<![对在从将])其中|{_FROM_VIEW}")
+_PARTS_OPEN = re.compile(rf"[ \u3000]{{0,4}}(?:其中|{_FROM_VIEW})")
 # 撤回申请后终止审理6件 / 撤回申请而终止: both actions happened to the same count
 _CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|)$")
 # only a withdrawal ends in another outcome (撤回申请后终止审理); 并 joins any two
@@ -89,7 +90,8 @@ def _alternation(words) -> str:
 @functools.cache
 def lexicon_matchers():
     """Compiled from the lexicon, once: (noun wording → (label, code), noun regex,
-    verb wording → code, verb regex, time regex, gapped verb patterns)."""
+    verb wording → code, verb regex, time regex, gapped verb patterns, gapped look-alike
+    noun patterns such as 法院和检察院联合制定的规范性文件)."""
     nouns: dict[str, tuple[str, str | None]] = {}
     for code, entry in lexicon.subjects().items():
         for w in entry["wordings"]:
@@ -102,8 +104,11 @@ def lexicon_matchers():
             nouns.setdefault(w, ("SUBJECT", None))
     verbs = {w: code for code, entry in lexicon.actions().items() for w in entry["wordings"]}
     patterns = [(re.compile(p), code) for code, entry in lexicon.actions().items() for p in entry.get("patterns", ())]
+    other_patterns = [(re.compile(p), code) for code, entry in lexicon.load("distractors").items()
+                      for p in entry.get("patterns", ())]
     times = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(_TIME_PATTERNS)))
-    return nouns, re.compile(_alternation(nouns)), verbs, re.compile(_alternation(verbs)), times, patterns
+    return (nouns, re.compile(_alternation(nouns)), verbs, re.compile(_alternation(verbs)), times, patterns,
+            other_patterns)
 
 
 @functools.cache
@@ -112,13 +117,6 @@ def _noun_verbs(code: str | None) -> tuple[str, ...]:
     counts cases, it does not say they were handled)."""
     entry = lexicon.subjects().get(code) if code else None
     return tuple(entry.get("verbs_in_noun", ())) if entry else ()
-
-
-@functools.cache
-def _noun_patterns() -> list[tuple[re.Pattern, str]]:
-    """Look-alike nouns with a gap (法院和检察院联合制定的规范性文件), from the lexicon."""
-    return [(re.compile(p), code) for code, entry in lexicon.load("distractors").items()
-            for p in entry.get("patterns", ())]
 
 
 @functools.cache
@@ -189,7 +187,7 @@ class RuleTagger:
         return [self.tag_range(text, p.start, p.end) for p in passages]
 
     def tag_range(self, text: str, start: int, end: int) -> list[Span]:
-        nouns, noun_re, verbs, verb_re, time_re, verb_patterns = lexicon_matchers()
+        nouns, noun_re, verbs, verb_re, time_re, verb_patterns, other_patterns = lexicon_matchers()
         chunk = text[start:end]
         numbers = list(find_numbers(chunk))
         if not numbers and "|" not in chunk:
@@ -198,13 +196,13 @@ class RuleTagger:
         for m in noun_re.finditer(chunk):
             label, code = nouns[m.group()]
             spans.append(Span(label, start + m.start(), start + m.end(), m.group(), code=code))
-        # 行政处罚类19件, 因行政处罚引发214件: a look-alike naming a category of cases owns nothing
-        spans = [sp for sp in spans if not (sp.label == "OTHER" and _CATEGORY_AFTER.match(chunk, sp.end - start))]
-        for pattern, code in _noun_patterns():     # 省监察委员会制定的规范性文件: not the government's
+        for pattern, code in other_patterns:       # 省监察委员会制定的规范性文件: not the government's
             for m in pattern.finditer(chunk):
                 s, e = start + m.start(), start + m.end()
                 spans = [sp for sp in spans if not (s <= sp.start and sp.end <= e)]
                 spans.append(Span("OTHER", s, e, m.group(), code=code))
+        # 行政处罚类19件, 因行政处罚引发214件: a look-alike naming a category of cases owns nothing
+        spans = [sp for sp in spans if not (sp.label == "OTHER" and _CATEGORY_AFTER.match(chunk, sp.end - start))]
         spans.sort(key=lambda sp: sp.start)
         # for each character, the start of the noun covering it and whether it is a look-alike
         cover: dict[int, tuple[int, bool]] = {}
@@ -399,12 +397,10 @@ class RuleLinker:
         return links, state
 
     @staticmethod
-    def _resolve(text: str, noun: Span, state: _Paragraph) -> Owner | None:
+    def _resolve(noun: Span, state: _Paragraph) -> Owner | None:
         if noun.label == "OTHER":
             if lexicon.load("distractors")[noun.code].get("owns") is False:
                 return None       # 制定机关: an actor, not what is counted
-            if text.startswith("类", noun.end):
-                return None       # 信息公开类11件: a category of cases, not a look-alike
             return ("OTHER", noun.code)
         if noun.code:
             return ("SUBJECT", noun.code)
@@ -437,7 +433,7 @@ class RuleLinker:
             nouns = []
             for s in clause:
                 if s.label in ("SUBJECT", "OTHER"):
-                    owner = self._resolve(text, s, state)
+                    owner = self._resolve(s, state)
                     if owner:
                         nouns.append((s, owner))
                         if s.code:
