@@ -4,6 +4,8 @@ from hypothesis import strategies as st
 
 from fazhi_ie import extract
 
+from .checks import assert_spans_quote_evidence
+
 PASSAGE = "2021年度,共收到行政复议申请17件,其中受理11件,已办结8件。"
 # report-like alphabet: digits, numerals, units, subject and action words, punctuation, noise
 ALPHABET = st.sampled_from(list("0123456789０１２一二两三十百千万余多约件宗起份人名次个项年月日号"
@@ -16,10 +18,7 @@ TEXTS = st.text(alphabet=ALPHABET, max_size=400)
 @given(TEXTS)
 def test_no_crash_spans_inside_and_deterministic(text):
     doc = extract(text, report_year=2021, backend="rules")
-    for f in doc.facts:
-        s, e = f.span
-        assert 0 <= s < e <= len(text)
-        assert text[s:e] in f.evidence
+    assert_spans_quote_evidence(text, doc)
     assert extract(text, report_year=2021, backend="rules").to_dict() == doc.to_dict()
 
 
