@@ -165,7 +165,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     base = Path(args.base)
     tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
     splits = load_splits(args.splits)
-    train_docs = list(splits["train"])
+    train_docs = [d for name in args.train_splits.split(",") for d in splits[name]]
     if args.synth:
         from training.synth import generate
 
@@ -174,7 +174,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     if args.limit:
         train_docs = train_docs[: args.limit]
     train_w = doc_windows(tokenizer, train_docs, args.max_len)
-    dev_w = doc_windows(tokenizer, splits["dev"][: args.limit or None], args.max_len)
+    dev_w = doc_windows(tokenizer, splits[args.eval_split][: args.limit or None], args.max_len)
 
     base_cfg = json.loads((base / "config.json").read_text(encoding="utf-8"))
     layers = args.layers or base_cfg["num_hidden_layers"]
@@ -222,7 +222,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         if args.time_budget and time.time() - t0 > args.time_budget:
             print("time budget reached", flush=True)
             break
-    metrics = {"dev": evaluate_windows(model, dev_w, args.batch_tokens, config["special_ids"]["pad"]),
+    metrics = {"eval_split": args.eval_split, "train_splits": args.train_splits,
+               "dev": evaluate_windows(model, dev_w, args.batch_tokens, config["special_ids"]["pad"]),
                "train_seconds": round(time.time() - t0, 1), "train_windows": len(train_w), "epochs": epoch + 1}
     out = save_model(model, tokenizer, args.out, {**config, "metrics": metrics}, dtype=args.dtype)
     if not args.skip_fact_eval:
@@ -244,9 +245,9 @@ def write_card(out: Path, config: dict[str, Any], metrics: dict[str, Any], args:
         f"- base encoder: {config['base']} ({config['encoder']['num_hidden_layers']} layers, hidden "
         f"{config['encoder']['hidden_size']}, vocabulary {config['encoder']['vocab_size']})",
         f"- weights: {args.dtype}, {size:.1f} MiB; lexicon {config['lexicon_sha']}",
-        f"- trained on the `train` split of annotations/splits.json + {args.synth} synthetic passages, "
+        f"- trained on the `{args.train_splits}` split(s) of annotations/splits.json + {args.synth} synthetic passages, "
         f"{metrics['epochs']} epochs, seed {args.seed}, {metrics['train_seconds']} s on CPU",
-        "", "## Dev split: entities (seqeval) and relations", "",
+        "", f"## `{args.eval_split}` split: entities (seqeval) and relations", "",
         "| type | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|",
     ]
     for k, v in metrics["dev"]["entities"].items():
@@ -274,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--base-name", default=None, help="name of the base encoder for the model card")
     p.add_argument("--out", required=True, help="output model folder")
     p.add_argument("--splits", default=str(ROOT / "annotations" / "splits.json"))
+    p.add_argument("--train-splits", default="train",
+                   help="comma-separated splits to train on (the shipped model: train,dev)")
+    p.add_argument("--eval-split", default="dev", help="split for the seqeval and relation report")
     p.add_argument("--layers", type=int, default=6, help="keep the first N encoder layers (0: all)")
     p.add_argument("--epochs", type=int, default=8)
     p.add_argument("--lr", type=float, default=1e-4)
