@@ -50,8 +50,9 @@ _DELTA_BEFORE = re.compile(r"(?:增加|减少|增长|下降|上升|提高|降低
 _COMPARE_WORD = re.compile(r"较|比|同比|环比")
 _CONTINUATION = re.compile(r"^[\s　]*(?:其中|另有|另|此外|上述|以上|同时)")
 _FROM_VIEW = r"从[^，,。；;]{1,8}看"     # 从制定主体看: opens the parts, like 其中
+_PARAGRAPH_GOES_ON = re.compile(rf"[\s　]*(?:其中|上述|以上|{_FROM_VIEW})")
 _BREAKDOWN_OPEN = re.compile(rf"其中|分别|按.{{1,8}}分|{_FROM_VIEW}|中[，,：:]?$")
-_ALL_OF = re.compile(r"均|全部|都|一律|悉数")
+_ALL_OF = re.compile(r"(?<!平)均|全部|都|一律|悉数")     # not 平均 (on average)
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
 _PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓|正在|尚在|建议[^，,；;。]{0,6})$")
 _NEGATED = re.compile(r"(?:未|无|没有|不|未出现|未发生|无一)$")
@@ -64,10 +65,16 @@ _CARRY_OVER_PARTS = re.compile(r"[（(，,：:]?[ \t]{0,4}(?:其中|含)[^。；
 # 236件…。其中，… / 从制定主体看，… lists its parts (not 对其中9件)
 _PARTS_FOLLOW = re.compile(rf"(?<![对在从将])其中|{_FROM_VIEW}")
 _PARTS_OPEN = re.compile(rf"[ \u3000]{{0,4}}(?:其中|{_FROM_VIEW})")
-# 撤回申请后终止审理6件 / 撤回申请而终止: both actions happened to the same count
-_CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|)$")
-# only a withdrawal ends in another outcome (撤回申请后终止审理); 并 joins any two
-_CHAINS_AFTER = frozenset({"withdrawn"})
+# 撤回申请后终止审理6件 / 撤回申请而终止 / 撤回申请、复议机构终止审理的: both actions
+# happened to the same count
+_CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|、[^，,；;。、\s0-9０-９]{0,8}?|)$")
+
+
+def ends_in(first: str, second: str) -> bool:
+    """``first`` is an action that ends in ``second`` (a withdrawal ends in the case's
+    termination: ``ends_in`` in actions.yaml); 并 joins any two."""
+    return second in lexicon.actions()[first].get("ends_in", ())
+
 _REST = re.compile(r"其余|其他(?!类)|另有")      # 其他类27件 is a category, not the rest
 _NOTE_OPEN = re.compile(r"[（(]|其中")
 _FOUND = re.compile(r"发现")
@@ -269,6 +276,7 @@ class _Paragraph:
     action: str | None = None
     blocked: bool = False             # the latest count belonged to a look-alike (OTHER)
     head_action: str | None = None    # the action of the latest sentence's first count
+    table: bool = False               # a flattened table
 
 
 @dataclass
@@ -363,9 +371,12 @@ class RuleLinker:
         for p, s in zip(passages, spans):
             if p.new_section:
                 named.clear()     # a new heading: 案件 cannot mean the last section's cases
-            # a list item (1.维持143件) or a line after a colon continues the paragraph before
-            follows = previous is not None and (_LIST_ITEM.match(text[p.start:p.start + 16]) or
-                                                _ends_with_colon(text, p.start))
+            # a list item (1.维持143件) or a line after a colon continues the paragraph before;
+            # so does, in the same section, a paragraph right after a table (…尚有58件在审理期限内)
+            # or one opening with 其中 / 上述 / 从审结情况看
+            follows = previous is not None and (
+                _LIST_ITEM.match(text[p.start:p.start + 16]) or _ends_with_colon(text, p.start) or
+                (not p.new_section and (previous.table or _PARAGRAPH_GOES_ON.match(text, p.start))))
             links, previous = self._link_passage(text, p, s, named, previous if follows else None)
             out.append(_with_carry_over_totals(text, _without_mixed_totals(text, p, s, links)))
         return out
@@ -383,7 +394,11 @@ class RuleLinker:
         if previous is not None and previous.subject:
             state.subject, state.action = previous.subject, previous.action
         if passage.table:
-            return link_table(text, passage, spans, passage.heading_subject), state
+            links = link_table(text, passage, spans, passage.heading_subject)
+            if links:
+                state.subject, state.action = ("SUBJECT", links[-1].subject), None
+            state.table = True
+            return links, state
         links: list[Link] = []
         if not spans:
             return [], state
@@ -612,12 +627,12 @@ class RuleLinker:
         prev = [a for a in actions if a.end <= chosen.start and "blocked" not in a.flags]
         if prev:
             gap = text[prev[-1].end:chosen.start]
-            if gap == "并" or (_CHAIN.match(gap) and prev[-1].code in _CHAINS_AFTER):
+            if gap == "并" or (_CHAIN.match(gap) and ends_in(prev[-1].code, chosen.code)):
                 return prev[-1]
         nxt = [a for a in actions if a.start >= chosen.end and "blocked" not in a.flags]
         if nxt:
             gap = text[chosen.end:nxt[0].start]
-            if gap == "并" or (_CHAIN.match(gap) and chosen.code in _CHAINS_AFTER):
+            if gap == "并" or (_CHAIN.match(gap) and ends_in(chosen.code, nxt[0].code)):
                 return nxt[0]
         return None
 

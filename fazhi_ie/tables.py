@@ -21,10 +21,21 @@ _BARE_NUMBER = re.compile(r"^\s*([0-9０-９][0-9０-９,，]*)\s*$")
 _YEAR_CELL = re.compile(r"((?:19|20)[0-9]{2})年")
 # how far before the table to look for the subject it is about
 CONTEXT_CHARS = 200
+# a two-cell line is a table row only when it is short and has no clause punctuation
+MAX_PAIR_CHARS = 40
+# 审结情况如下 / 办理结果如下: over rows of outcomes, the verb names the total
+_OUTCOME_INTRO = re.compile(r"(?:情况|结果|方式)")
+_CLAUSE_MARK = re.compile(r"[。，；;：:！？!?]|,(?![0-9]{3})")     # not the comma of 1,041
 
 
 def is_table_line(line: str) -> bool:
-    return len(CELL_SPLIT.split(line)) >= 3
+    """Three cells or more; or two short cells with no clause punctuation
+    (维持 | 148: a table of a label and a count)."""
+    cells = CELL_SPLIT.split(line)
+    if len(cells) >= 3:
+        return True
+    return len(cells) == 2 and all(c.strip() for c in cells) and len(line) <= MAX_PAIR_CHARS \
+        and not _CLAUSE_MARK.search(line)
 
 
 def _cells(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -76,10 +87,12 @@ def _context_subject(text: str, start: int, heading_subject: str | None) -> str 
     return last or heading_subject
 
 
-def _intro_actions(text: str, start: int) -> list[str]:
+def _intro_actions(text: str, start: int, outcomes: bool = False) -> list[str]:
     """The actions that name the counted things in the clause introducing the table
     (受理案件按管理领域分类如下： — a verb right before the noun), last first; none when
-    the line before is not an introduction (…情况如下 names no action of the cells)."""
+    the line before is not an introduction (…情况如下 names no action of the cells).
+    Over a table whose rows are outcomes, a verb before 情况 (审结情况如下) names what
+    its total row counts."""
     from .rules import lexicon_matchers
 
     line_start = text.rfind("\n", 0, max(0, start - 1)) + 1
@@ -89,11 +102,12 @@ def _intro_actions(text: str, start: int) -> list[str]:
     clause = re.split(r"[。，,；;]", line)[-1]
     nouns, noun_re, verbs, verb_re, *_ = lexicon_matchers()
     return [verbs[m.group()] for m in verb_re.finditer(clause)
-            if noun_re.match(clause, m.end())][::-1]
+            if noun_re.match(clause, m.end()) or (outcomes and _OUTCOME_INTRO.match(clause, m.end()))][::-1]
 
 
 def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subject: str | None) -> list[Link]:
     from .lexicon import subjects
+    from .rules import ends_in
 
     rows = [_cells(text, s.start, s.end) for s in passage.sentences if is_table_line(s.text)]
     if len(rows) < 2:
@@ -103,6 +117,9 @@ def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subje
     header = [_describe(c, spans, starts) for c in rows[0]]
     context = _context_subject(text, passage.start, heading_subject)
     intro = _intro_actions(text, passage.start)
+    # rows that name actions (维持 | 148, 驳回 | 39): the table lists outcomes
+    outcome_rows = any(_describe(row[0], spans, starts)["actions"] for row in rows[1:])
+    outcome_intro = _intro_actions(text, passage.start, outcomes=True) if outcome_rows else []
     links = []
     for row in rows[1:]:
         label = row[0][2].strip()
@@ -122,6 +139,8 @@ def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subje
             info = subjects()[subject]
             named = col["actions"] or row_info["actions"]
             action = next((a for a in named if a in info["actions"]), named[0] if named else None)
+            if action is None and TOTAL_ROW.match(label):
+                action = next((a for a in outcome_intro if a in info["actions"]), None)
             if action is None:
                 action = next((a for a in intro if a in info["actions"]), info.get("bare"))
             if action not in info["actions"]:
@@ -133,4 +152,9 @@ def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subje
             by_row = not (row_info["actions"] or row_info["subject"] or TOTAL_ROW.match(label))
             links.append(Link(value=v, subject=subject, action=action, time=time,
                               breakdown=label if by_row else None, confidence=0.7, source=SOURCE))
+            # 终止（申请人撤回申请） | 61: a withdrawal that ended the cases, both actions
+            links += [Link(value=v, subject=subject, action=a, time=time, breakdown=links[-1].breakdown,
+                           confidence=0.6, source=SOURCE)
+                      for a in named if a != action and a in info["actions"]
+                      and (ends_in(a, action) or ends_in(action, a))]
     return links

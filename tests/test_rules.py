@@ -241,3 +241,27 @@ def test_a_table_takes_the_action_its_introduction_gives_the_counted_things():
                 "城管局 | 412 | 400\n市场监管局 | 236 | 230\n")
     assert [(f[1], f[2]) for f in facts_of(overview, 2023)] == [
         ("headcount", 412), ("certified", 400), ("headcount", 236), ("certified", 230)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # 平均 (on average) is not 均 (all): no implied second action
+    ("已审结复议案件40件，另有6件正在审理，平均办案时长29天。", [("concluded", 40), ("pending", 6)]),
+    # a withdrawal ends the case even with the body that ends it named in between
+    ("全年审结行政复议案件52件，其中维持30件，申请人撤回申请、复议机关终止审理的9件。",
+     [("concluded", 52), ("upheld", 30), ("terminated", 9), ("withdrawn", 9)]),
+    # …but a withdrawal 结案 is only the withdrawal
+    ("收到行政复议申请20件，另有3件以申请人撤回申请结案。", [("received", 20), ("withdrawn", 3)]),
+    # a paragraph opening with 从…看 goes on with the paragraph before
+    ("全年共审结一审行政诉讼案件300件。\n从结案方式看，判决驳回原告诉讼请求的有120件，原告撤诉的有80件。",
+     [("concluded", 300), ("dismissed", 120), ("withdrawn", 80)]),
+])
+def test_wordings_found_on_dev_c(text, expected):
+    assert [(f[1], f[2]) for f in facts_of(text, 2022)] == expected
+
+
+def test_a_two_column_table_of_outcomes_and_the_paragraph_after_it():
+    text = ("二、案件审理\n本年度共收到行政复议申请210件。审结情况如下：\n结果 | 数量\n维持 | 96\n撤销 | 12\n"
+            "终止（撤回申请） | 20\n合计 | 128\n截至年底，尚有15件正在审理。")
+    assert [(f[1], f[2]) for f in facts_of(text, 2022)] == [
+        ("received", 210), ("upheld", 96), ("revoked", 12), ("withdrawn", 20), ("terminated", 20),
+        ("concluded", 128), ("pending", 15)]
