@@ -33,12 +33,17 @@ class ModelNotAvailableError(RuntimeError):
 AUTO_THRESHOLD = 0.99
 
 
+# auto: how much of the text before a sentence the model sees with it (a clause or two,
+# enough for an inherited subject); the model trains on up to align.CONTEXT_CHARS
+AUTO_CONTEXT_CHARS = 60
+
+
 class AutoEngine:
     """Rules and model together: the rules' reading of every number they read; the
     model's facts where the rules read nothing and the model is very sure. The model
     reads only the sentences the rules left unread that hold a count candidate and a
-    word of some subject's wording, so most of a report never reaches it. Every link
-    keeps its source."""
+    hint of some subject (``lexicon/model_gate.yaml``), each once, neighbours
+    together, so most of a report never reaches it. Every link keeps its source."""
 
     name = "auto"
 
@@ -50,9 +55,7 @@ class AutoEngine:
 
     def link(self, text: str, passages: Sequence[Passage], spans) -> list[list[Link]]:
         by_rules = self.rule_linker.link(text, passages, spans)
-        chosen = [(i, Passage(s.start, s.end, (s,), p.heading_subject, p.table))
-                  for i, (p, links) in enumerate(zip(passages, by_rules))
-                  for s in _unread_sentences(text, p, links)]
+        chosen = list(_model_passages(text, passages, by_rules))
         by_model: list[list[Link]] = [[] for _ in passages]
         if chosen:
             sentences = [c for _, c in chosen]
@@ -62,6 +65,26 @@ class AutoEngine:
         return [_combine(p, r, m) for p, r, m in zip(passages, by_rules, by_model)]
 
 
+def _model_passages(text: str, passages: Sequence[Passage],
+                    by_rules: Sequence[list[Link]]) -> Iterator[tuple[int, Passage]]:
+    """(passage index, stretch) for the model to read: runs of neighbouring sentences
+    the rules read nothing in that hold a count candidate and a subject hint. A
+    sentence met before in the text (a repeated passage) is skipped."""
+    seen: set[str] = set()
+    for i, (p, links) in enumerate(zip(passages, by_rules)):
+        wanted = set(_unread_sentences(text, p, links))
+        run: list[Sentence] = []
+        for s in p.sentences + (None,):
+            said = s is not None and text[s.start:s.end]
+            if s is not None and s in wanted and said not in seen:
+                run.append(s)
+            elif run:
+                yield i, Passage(run[0].start, run[-1].end, tuple(run), p.heading_subject, p.table)
+                run = []
+            if said:
+                seen.add(said)
+
+
 def _read_sentences(passage: Passage, links: list[Link]) -> set[Sentence | None]:
     """The sentences of the passage that hold a count of ``links``."""
     return {_sentence_of(passage.sentences, l.value.start) for l in links}
@@ -69,7 +92,7 @@ def _read_sentences(passage: Passage, links: list[Link]) -> set[Sentence | None]
 
 def _unread_sentences(text: str, passage: Passage, rule_links: list[Link]) -> list[Sentence]:
     """The passage's sentences the rules read nothing in that hold a count candidate
-    and a word (two characters) of some subject's wording."""
+    and a subject hint."""
     busy = _read_sentences(passage, rule_links)
     return [s for s in passage.sentences if s not in busy and _subject_hint().search(text, s.start, s.end)
             and next(find_numbers(text[s.start:s.end]), None)]
@@ -77,9 +100,8 @@ def _unread_sentences(text: str, passage: Passage, rule_links: list[Link]) -> li
 
 @functools.cache
 def _subject_hint() -> re.Pattern:
-    pairs = {w[i:i + 2] for entry in lexicon.subjects().values() for w in entry["wordings"]
-             for i in range(len(w) - 1)}
-    return re.compile("|".join(sorted(map(re.escape, pairs))))
+    hints = {h for entry in lexicon.load("model_gate").values() for h in entry}
+    return re.compile("|".join(sorted(hints)))
 
 
 def _combine(passage: Passage, rules: list[Link], model: list[Link]) -> list[Link]:
@@ -105,8 +127,10 @@ def _backend_objects(backend: str, model_dir: str | Path | None) -> tuple[Tagger
         return RuleTagger(), RuleLinker()        # auto without a model: the rules
     from .model.engine import ModelEngine
 
-    engine = ModelEngine(model_dir)
-    return (engine, engine) if backend == "model" else (AutoEngine(engine),) * 2
+    if backend == "model":
+        engine = ModelEngine(model_dir)
+        return engine, engine
+    return (AutoEngine(ModelEngine(model_dir, context_chars=AUTO_CONTEXT_CHARS)),) * 2
 
 
 class Extractor:

@@ -78,6 +78,8 @@ def test_codes_come_from_the_lexicon():
     for code, entry in lexicon.subjects().items():
         assert set(entry["actions"]) <= actions, code
         assert entry.get("bare") in (None, *entry["actions"])
+    # the model gate names each subject once, and only subjects
+    assert set(lexicon.load("model_gate")) == set(subject_codes())
 
 
 def test_lexicon_rejects_duplicate_keys():

@@ -52,7 +52,7 @@ def tiny_model(tmp_path_factory):
 def test_training_writes_a_loadable_model_with_its_card(tiny_model):
     for name in ("model.safetensors", "config.json", "tokenizer.json", "MODEL_CARD.md"):
         assert (tiny_model / name).is_file(), name
-    assert "Dev split" in (tiny_model / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "`dev` split" in (tiny_model / "MODEL_CARD.md").read_text(encoding="utf-8")
 
 
 def test_model_and_auto_backends_on_a_tiny_model(tiny_model):
@@ -105,3 +105,20 @@ def test_a_folder_that_is_not_a_model_is_a_clear_error(tmp_path):
 
     with pytest.raises(ModelLoadError, match="missing"):
         Extractor(backend="model", model_dir=tmp_path)
+
+
+def test_auto_sends_the_model_each_unread_stretch_once():
+    from fazhi_ie.outline import parse_outline
+    from fazhi_ie.pipeline import _model_passages, _passages
+    from fazhi_ie.rules import RuleLinker, RuleTagger
+
+    text = ("一、化解行政争议\n"
+            "全年经办民告官案件31件。区长到庭9次。同比增长12%。\n"
+            "全区新增市场主体4817户，组织活动5场。\n"
+            "全年经办民告官案件31件。区长到庭9次。\n")
+    passages = list(_passages(text, parse_outline(text)))
+    links = RuleLinker().link(text, passages, RuleTagger().tag(text, passages))
+    chosen = [text[p.start:p.end] for _, p in _model_passages(text, passages, links)]
+    # neighbouring sentences go together; no count in 同比增长12%; no subject hint in
+    # the 市场主体 line; the repeated line is read once
+    assert chosen == ["全年经办民告官案件31件。区长到庭9次。"]

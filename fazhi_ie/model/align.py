@@ -59,16 +59,16 @@ def passage_windows(tokenizer, text: str, ranges: Iterable[tuple[int, int]], doc
 CONTEXT_CHARS = 160
 
 
-def with_context(text: str, start: int, end: int) -> tuple[int, int]:
-    """[start, end) extended back by at most CONTEXT_CHARS characters, not past the
+def with_context(text: str, start: int, end: int, limit: int = CONTEXT_CHARS) -> tuple[int, int]:
+    """[start, end) extended back by at most ``limit`` characters, not past the
     start of the previous line, so that a window sees the heading or sentence it
     continues (a paragraph: the end of the line before; a sentence inside a paragraph:
     the words before it)."""
     prev_end = text.rfind("\n", 0, start)
     if prev_end <= 0:
-        return max(0, start - CONTEXT_CHARS) if prev_end < 0 else start, end
+        return max(0, start - limit) if prev_end < 0 else start, end
     prev_start = text.rfind("\n", 0, prev_end) + 1
-    return max(prev_start, prev_end - CONTEXT_CHARS, start - CONTEXT_CHARS), end
+    return max(prev_start, prev_end - limit, start - limit), end
 
 
 def length_batches(lengths: list[int], batch_tokens: int) -> list[list[int]]:

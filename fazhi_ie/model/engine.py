@@ -14,7 +14,7 @@ from .. import lexicon
 from ..numbers import find_numbers
 from ..rules import _implied_subject, time_mention
 from ..spans import Link, Passage, Span
-from .align import Window, length_batches, passage_windows, with_context
+from .align import CONTEXT_CHARS, Window, length_batches, passage_windows, with_context
 from .decode import best_links, bio_spans, char_span
 from .heads import distance_bucket
 from .labels import RELATIONS, split_type
@@ -27,11 +27,12 @@ class ModelEngine:
     name = SOURCE
 
     def __init__(self, model_dir: str | Path | None = None, threshold: float = 0.5,
-                 batch_tokens: int = 4096) -> None:
+                 batch_tokens: int = 4096, context_chars: int = CONTEXT_CHARS, int8: bool = False) -> None:
         self.model_dir = str(model_dir or shipped_model_dir())
-        self.model, self.tokenizer, self.config = cached_model(self.model_dir)
+        self.model, self.tokenizer, self.config = cached_model(self.model_dir, int8)
         self.threshold = threshold
         self.batch_tokens = batch_tokens
+        self.context_chars = context_chars
         self.max_len = int(self.config.get("max_len", 256))
         self.special = self.config.get("special_ids", {"cls": 0, "sep": 2, "pad": 1})
         self._links: dict[tuple[int, int], list[Link]] = {}
@@ -42,7 +43,8 @@ class ModelEngine:
         windows: list[tuple[int, Window]] = []
         for i in todo:
             p = passages[i]
-            span = with_context(text, p.start, p.end) if self.config.get("context") else (p.start, p.end)
+            span = (with_context(text, p.start, p.end, self.context_chars) if self.config.get("context")
+                    else (p.start, p.end))
             windows += [(i, w) for w in passage_windows(self.tokenizer, text, [span], i, self.max_len,
                                                          cls=self.special["cls"], sep=self.special["sep"])]
         results = self._run(windows)

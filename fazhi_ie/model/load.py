@@ -103,8 +103,9 @@ def read_weights(path: Path) -> dict[str, Any]:
     return state
 
 
-def load_model(model_dir: str | Path):
-    """(model in eval mode, tokenizer, config) from a model folder."""
+def load_model(model_dir: str | Path, int8: bool = False):
+    """(model in eval mode, tokenizer, config) from a model folder. ``int8`` runs the
+    linear layers with dynamically quantized int8 weights (faster on CPU)."""
     d = Path(model_dir)
     missing = [n for n in (CONFIG, WEIGHTS, TOKENIZER) if not (d / n).is_file()]
     if missing:
@@ -120,9 +121,12 @@ def load_model(model_dir: str | Path):
         raise ModelLoadError(f"{d / WEIGHTS} does not fit its config: missing {missing_keys[:3]}, "
                              f"unexpected {unexpected[:3]}")
     model.eval()
+    if int8:
+        torch = _import_torch()
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
     return model, Tokenizer.from_file(str(d / TOKENIZER)), config
 
 
 @functools.lru_cache(maxsize=4)
-def cached_model(model_dir: str):
-    return load_model(model_dir)
+def cached_model(model_dir: str, int8: bool = False):
+    return load_model(model_dir, int8)
