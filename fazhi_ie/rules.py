@@ -28,7 +28,9 @@ _MONTH = r"(?:[0-9０-９]{1,2}月(?:份|底|末)?(?:[0-9０-９]{1,2}日)?)"
 # a time phrase followed by these modifies a noun (2014年以前制定的文件, 2010年以来发布的),
 # it does not date a count
 _BEFORE_AFTER = re.compile(r"^(?:以前|之前|以后|之后|前|后)")
-_MODIFIES_NOUN = re.compile(r"^[^，,；;。]{0,6}的")
+_MODIFIES_NOUN = re.compile(r"[^，,；;。]{0,6}的")     # used with match(): anchored where it starts
+_CLAUSE_OR_STOP = re.compile(r"[，,；;。：:]")
+_MEASURE_AFTER = re.compile(r"时间|周期|期限|时限|用时|天数|率")     # 审结时间, 办结率: a measure, not a deed
 # 2010年以来区政府制发的文件, 2017年结转的4件: the year describes documents or cases
 _DESCRIBES = re.compile(r"^(?:[^，,；;。的]{0,20}?(?:制定|制发|印发|发布|出台)|[^，,；;。的]{1,6})的")
 # (pattern, how the year is read): "abs"/"range" take their last year, ints shift the
@@ -50,16 +52,16 @@ _DELTA_BEFORE = re.compile(r"(?:增加|减少|增长|下降|上升|提高|降低
 _COMPARE_WORD = re.compile(r"较|比|同比|环比")
 _CONTINUATION = re.compile(r"^[\s　]*(?:其中|另有|另|此外|上述|以上|同时)")
 _FROM_VIEW = r"从[^，,。；;]{1,8}看"     # 从制定主体看: opens the parts, like 其中
-_PARAGRAPH_GOES_ON = re.compile(rf"[\s　]*(?:其中|上述|以上|{_FROM_VIEW})")
+_PARAGRAPH_GOES_ON = re.compile(rf"[\s　]{{0,8}}(?:其中|上述|以上|{_FROM_VIEW})")
 _BREAKDOWN_OPEN = re.compile(rf"其中|分别|按.{{1,8}}分|{_FROM_VIEW}|中[，,：:]?$")
 _ALL_OF = re.compile(r"(?<!平)均|全部|都|一律|悉数")     # not 平均 (on average)
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
-_PLANNED = re.compile(r"(?:拟|将|计划|准备|预计|待|暂缓|正在|尚在|建议[^，,；;。]{0,6})$")
+_PLANNED = re.compile(r"(?:(?:拟|将|计划|准备|预计|待|暂缓|正在|尚在)(?:予以|予|作|进行|被)?|建议[^，,；;。]{0,6})$")
 _NEGATED = re.compile(r"(?:未|无|没有|不|未出现|未发生|无一)$")
 _MODIFIER_AFTER = re.compile(r"^(?:的|前|、|等|和|及|方式)")
 _DOCUMENT_AFTER = re.compile(r"(?:行政)?(?:规范性)?文件")
 # 考试合格286名，已为合格人员办理新申领执法证(手续) — but not 合格181人，核发执法证181件
-_CERTIFIED_AFTER = re.compile(r"[，,]?[^。；;，,]{0,24}?(?:申领|办理|核发|领取|取得|换发|颁发)[^。；;，,]{0,8}?"
+_CERTIFIED_AFTER = re.compile(r"[，,]?[^。；;，,]{0,40}?(?:申领|办理|核发|领取|取得|换发|颁发)[^。；;，,]{0,8}?"
                               r"(?:执法证|监督证|证件)(?![^。；;，,]*?[0-9０-９一二两三四五六七八九十百千])")
 _CARRY_OVER_PARTS = re.compile(r"[（(，,：:]?[ \t]{0,4}(?:其中|含)[^。；;）)]{0,30}?结转")
 # 236件…。其中，… / 从制定主体看，… lists its parts (not 对其中9件)
@@ -166,6 +168,11 @@ def _relative(kind: int | str) -> tuple[int, frozenset[str]]:
     if isinstance(kind, str):                 # "now-1": 去年
         return int(kind[3:]), frozenset({"deictic"})
     return kind, frozenset()
+
+
+def _owns(code: str) -> bool:
+    """A look-alike that owns the numbers it names (not an actor such as 制定机关)."""
+    return lexicon.load("distractors")[code].get("owns") is not False
 
 
 def _subject_info(code: str) -> dict:
@@ -305,13 +312,36 @@ def _corrected_later(text: str, v: Span, end: int) -> bool:
     return next(find_numbers(between), None) is None
 
 
-def _later_verb(text: str, v: Span, end: int) -> str | None:
-    """The first action named after ``v`` in its sentence, before any other number."""
-    _, _, verbs, verb_re, *_ = lexicon_matchers()
-    m = verb_re.search(text, v.end, end)
-    if m is None or next(find_numbers(text[v.end:m.start()]), None) is not None:
-        return None
-    return verbs[m.group()]
+def _describes(text: str, v: Span, a: Span) -> bool:
+    """``a`` stands in a 的 phrase between the count and the noun that ends the count's
+    clause (2件制定程序不规范的文件，…): it describes the counted things, it does not say
+    what happened to them (unlike 412人通过全省统一的资格考试并申领执法证)."""
+    if a.start < v.end or _CLAUSE_OR_STOP.search(text, v.end, a.start):
+        return False
+    m = _MODIFIES_NOUN.match(text, a.end)
+    noun = m and lexicon_matchers()[1].match(text, m.end())
+    return bool(noun) and (noun.end() == len(text) or text[noun.end()] in "，,；;。：:")
+
+
+def _later_verb(text: str, v: Span, end: int, owner: "Owner | None") -> Span | None:
+    """The first action named after ``v`` in its sentence, before any other number, past
+    the verbs of a 的 phrase describing the count's noun and verbs naming a measure
+    (审结时间, 办结率); not one in a later clause that names another subject or a
+    look-alike first."""
+    nouns, noun_re, verbs, verb_re, *_ = lexicon_matchers()
+    pos = v.end
+    while (m := verb_re.search(text, pos, end)) is not None:
+        if next(find_numbers(text[v.end:m.start()]), None) is not None:
+            return None
+        breaks = [b.end() for b in _CLAUSE_OR_STOP.finditer(text, v.end, m.start())]
+        if breaks and any(nouns[n.group()] != owner and nouns[n.group()][1] is not None
+                          for n in noun_re.finditer(text, breaks[-1], m.start())):
+            return None
+        span = Span("ACTION", m.start(), m.end(), m.group(), code=verbs[m.group()])
+        if not _describes(text, v, span) and not _MEASURE_AFTER.match(text, m.end()):
+            return span
+        pos = m.end()
+    return None
 
 
 def _with_carry_over_totals(text: str, links: list[Link]) -> list[Link]:
@@ -414,7 +444,7 @@ class RuleLinker:
     @staticmethod
     def _resolve(noun: Span, state: _Paragraph) -> Owner | None:
         if noun.label == "OTHER":
-            if lexicon.load("distractors")[noun.code].get("owns") is False:
+            if not _owns(noun.code):
                 return None       # 制定机关: an actor, not what is counted
             return ("OTHER", noun.code)
         if noun.code:
@@ -424,7 +454,8 @@ class RuleLinker:
 
     def _link_sentence(self, text: str, sentence: Sentence, spans: list[Span], state: _Paragraph) -> list[Link]:
         first_value = next((s.start for s in spans if s.label == "VALUE"), sentence.end)
-        named = [s for s in spans if (s.label == "OTHER" or (s.label == "SUBJECT" and s.code))
+        # (an actor or reference that owns nothing, 制定机关 / 上位法, names nothing)
+        named = [s for s in spans if ((s.label == "OTHER" and _owns(s.code)) or (s.label == "SUBJECT" and s.code))
                  and s.start < first_value]
         continuation = bool(_CONTINUATION.match(sentence.text))
         # a sentence naming nothing before its first count, or opening with 其中/另…,
@@ -525,21 +556,35 @@ class RuleLinker:
                     # 经审查，发现存在问题的文件5件: what the review found is not its count,
                     # but 对发现的12件问题文件…已全部纠正 says what became of them
                     later = [a for a in actions_v if a.start >= v.end and "blocked" not in a.flags
-                             and not _COUNT_NEXT.match(text, a.end)]
+                             and not _COUNT_NEXT.match(text, a.end) and not _describes(text, v, a)]
                     if not later and not _corrected_later(text, v, st.end):
                         continue
                     chosen = later[0] if later else None
                 action, confidence = (chosen.code, 0.9) if chosen else (None, 0.75)
+                if chosen is not None and self._all_of_after(text, v, chosen, owner, nouns_v):
+                    # 7名监督人员全部持有监督证: the bare count (headcount), and the 均 verb
+                    # is a second action on it (see _second_action)
+                    chosen, action = None, _subject_info(owner[1])["bare"]
             label = self._breakdown_label(text, cs, v, clause) if st.breakdown_mode else None
             if label:
                 st.breakdown = label
+            describing = None
+            if chosen is not None and ("modifier" in chosen.flags or _describes(text, v, chosen)):
+                # 对报送备案的45件文件，逐件进行了审查 / 2件制定程序不规范的文件，已督促纠正: a verb
+                # describing the documents is their action only when no other verb governs them
+                describing, chosen, action = chosen, None, None
             if action is None and _corrected_later(text, v, st.end):
                 action = "corrected"      # 对存在问题的17件提出审查意见，制定机关已全部纠正
             if action is None and _OBJECT_OPEN.search(text[cs:v.start]):
                 # 对案情重大复杂的67件复议案件，组织了听证审理: the object of a later verb
-                action = _later_verb(text, v, st.end)
-                if action is None:
+                later = _later_verb(text, v, st.end, owner)
+                if later is not None and (describing is None or owner is None or owner[0] != "SUBJECT"
+                                          or _takes(owner[1], later.code)):
+                    chosen, action = later, later.code
+                elif describing is None:
                     continue
+            if action is None and describing is not None:
+                chosen, action = describing, describing.code
             if action is None:
                 if not own_clause and st.blocked:
                     continue      # 行政处罚案件120件,简易程序40件: still the look-alike's
@@ -593,6 +638,19 @@ class RuleLinker:
                                   round(link.confidence - 0.1, 3), SOURCE))
         return links
 
+    def _all_of_after(self, text: str, v: Span, chosen: Span, owner: Owner | None,
+                      nouns: list[tuple[Span, Owner]]) -> bool:
+        """The chosen verb follows the count after 均/全部, with only the count's noun
+        between them (8名执法监督人员均持有执法监督证): the people are counted (headcount)
+        and the verb says what all of them did besides."""
+        if chosen.start < v.end or owner is None or owner[0] != "SUBJECT":
+            return False
+        if _subject_info(owner[1]).get("bare") != "headcount":
+            return False
+        noun = next((n for n, o in nouns if o == owner and v.end <= n.start <= v.end + 2 and n.end <= chosen.start), None)
+        return noun is not None and bool(re.fullmatch(rf"[^，,；;。]{{0,2}}(?:{_ALL_OF.pattern})[^，,；;。]{{0,2}}",
+                                                      text[noun.end:chosen.start]))
+
     @staticmethod
     def _outcome_list(text: str, chosen: Span, actions: list[Span]) -> bool:
         """``chosen`` ends a list (、/和/及/或) of two or more corrective outcomes."""
@@ -614,6 +672,8 @@ class RuleLinker:
         if extra is None and implied:
             return Span("ACTION", chosen.start, chosen.end, chosen.text, code=implied)
         if chosen is not None and action == "reviewed" and extra is None:
+            # 审查…报送备案的文件362件 (but not 对报备的29件文件，逐件开展了审查: there the
+            # filing only describes the documents)
             extra = next((a for a in actions if "modifier" in a.flags and a.code == "filed"
                           and chosen.end <= a.start and a.end <= v.start), None)
         if extra is None:
@@ -649,8 +709,9 @@ class RuleLinker:
             if any(a.start == first for a in actions):
                 return inherited, False
         def verb_between(a: int, b: int) -> bool:
-            """A verb some way after the noun (修改意见后由市政府发布), not its own verb (规章草案审查)."""
-            return any(a <= x.start and x.end <= b and x.start - a >= 3 for x in actions)
+            """A verb some way after the noun, right before the number (修改意见后由市政府发布29件),
+            not its own verb (规章草案审查) nor one inside its phrase (申请办理材料120件)."""
+            return any(a <= x.start and x.end <= b and x.start - a >= 3 and b - x.end <= 1 for x in actions)
 
         # a look-alike followed by a verb before the number was that verb's object
         # (提出修改意见后由市政府发布29件), not the owner of the number
@@ -685,7 +746,7 @@ class RuleLinker:
         before = [a for a in before if not ("blocked" in a.flags and "的" in text[a.end:v.start])]
         after = [a for a in after if not ("blocked" in a.flags and _MODIFIES_NOUN.match(text, a.end))]
         main_before = [a for a in before if "modifier" not in a.flags]
-        main_after = [a for a in after if "modifier" not in a.flags]
+        main_after = [a for a in after if "modifier" not in a.flags and not _describes(text, v, a)]
         # 审结4件，1件正在审理中: a verb right after the count beats one that governs an
         # earlier count
         if main_before and main_after and len(text[v.end:main_after[0].start].strip()) <= 1 \

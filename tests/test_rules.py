@@ -265,3 +265,35 @@ def test_a_two_column_table_of_outcomes_and_the_paragraph_after_it():
     assert [(f[1], f[2]) for f in facts_of(text, 2022)] == [
         ("received", 210), ("upheld", 96), ("revoked", 12), ("withdrawn", 20), ("terminated", 20),
         ("concluded", 128), ("pending", 15)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # 拟予废止 is a plan
+    ("清理规范性文件60件，继续有效50件，另有3件拟予废止。", [("cleaned_up", 60), ("retained", 50)]),
+    # people counted, then what all of them hold
+    ("县司法局5名执法监督人员均持有执法监督证。", [("headcount", 5), ("certified", 5)]),
+    # certificates issued (发放)
+    ("全年新发放省行政执法证230件。", [("certified", 230)]),
+    # those who passed and took their certificates, however long the exam's name
+    ("年内有15名新任执法监督人员通过省司法厅统一组织的执法监督资格考试并领取执法监督证。",
+     [("passed", 15), ("certified", 15)]),
+    # enforcement bodies and case teams are institutions
+    ("一、行政执法人员管理\n全县共有行政执法主体58个，其中乡镇12个。", []),
+    ("县复议局设3个办案组，全年办理行政复议案件210件。", [("handled", 210)]),
+    # case files sampled are reviewed; a verb inside another noun phrase of the list does
+    # not make that phrase the verb's object
+    ("全年抽查行政执法案卷320卷、信息公开申请办理材料50件。", [("reviewed", 320)]),
+    # a verb describing the documents (制定程序不规范的) yields to the verb that governs them
+    ("收到报备的规范性文件20件。对审查中发现的4件制定程序不规范的文件，已督促制定机关予以纠正。",
+     [("received", 20), ("corrected", 4)]),
+    # 审结时间 names a measure, not what happened to the 8 cases
+    ("收到行政复议申请90件。对案情复杂的8件复议案件，平均审结时间为35天。", [("received", 90)]),
+    # 上位法规定 holds no 法规; the found documents were corrected
+    ("收到报备的规范性文件20件。审查中发现3件存在与上位法规定不一致的问题，制定机关已全部纠正。",
+     [("received", 20), ("corrected", 3)]),
+    # 对…报备的N件文件，…审查: reviewed (the filing describes the documents)
+    ("收到报备的规范性文件20件。对区政府报备的20件规范性文件，逐件进行了审查。",
+     [("received", 20), ("reviewed", 20)]),
+])
+def test_wordings_found_on_dev_c_second_batch(text, expected):
+    assert [(f[1], f[2]) for f in facts_of(text, 2022)] == expected
