@@ -56,8 +56,9 @@ _PARAGRAPH_GOES_ON = re.compile(rf"[\s　]{{0,8}}(?:其中|上述|以上|{_FROM_
 _BREAKDOWN_OPEN = re.compile(rf"其中|分别|按.{{1,8}}分|{_FROM_VIEW}|中[，,：:]?$")
 _ALL_OF = re.compile(r"(?<!平)均|全部|都|一律|悉数")     # not 平均 (on average)
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
-_PLANNED = re.compile(r"(?:(?:拟|将|计划|准备|预计|待|暂缓|正在|尚在)(?:予以|予|作|进行|被)?|建议[^，,；;。]{0,6})$")
-_NEGATED = re.compile(r"(?:未|无|没有|不|未出现|未发生|无一)$")
+# 拟予修改, 退回修改 (sent back to be revised), 承诺在下次修订时: not done
+_PLANNED = re.compile(r"(?:(?:拟|将|计划|准备|预计|待|暂缓|正在|尚在|退回)(?:予以|予|作|进行|被)?|(?:建议|承诺)[^，,；;。]{0,6})$")
+_NEGATED = re.compile(r"(?:未|无|没有|不|不予|未予|未出现|未发生|无一)$")
 _MODIFIER_AFTER = re.compile(r"^(?:的|前|、|等|和|及|方式)")
 _DOCUMENT_AFTER = re.compile(r"(?:行政)?(?:规范性)?文件")
 # 考试合格286名，已为合格人员办理新申领执法证(手续) — but not 合格181人，核发执法证181件
@@ -81,7 +82,9 @@ _REST = re.compile(r"其余|其他(?!类)|另有")      # 其他类27件 is a ca
 _NOTE_OPEN = re.compile(r"[（(]|其中")
 _FOUND = re.compile(r"发现")
 _OBJECT_OPEN = re.compile(r"(?:^|[，,；;])\s*对[^，,；;。]{0,24}$")     # 对…的67件: an object
-_CATEGORY_AFTER = re.compile(r"类|引发|方面的?")
+# 3件存在问题的文件: a 的 phrase between a count and its noun
+_HEAD_OF_COUNT = re.compile(r"[^，,；;。、0-9０-９]{0,12}的")
+_CATEGORY_AFTER = re.compile(r"[^，,；;。、\s0-9０-９]{0,3}?类|引发|方面的?")     # 政府信息公开类51件
 _COUNT_NEXT = re.compile(r"[了]?[0-9０-９一二两三四五六七八九十]")     # 纠正3件: the verb has its own count
 _CORRECTED_LATER = re.compile(r"(?:纠正|改正|纠错)(?!意见|建议)")
 _LABEL_STRIP = re.compile(r"^[\s　]*(?:其中|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
@@ -244,6 +247,9 @@ class RuleTagger:
                 flags.add("modifier")     # 报送备案的文件, 报备文件, 受理前, 撤销、变更等: describes, does not count
             if m.group() in weak:
                 flags.add("weak")
+            last = spans[-1] if spans and spans[-1].label == "ACTION" else None
+            if last is not None and "blocked" in last.flags and text[last.end:s] in ("、", "或", "和", "及"):
+                flags.add("blocked")      # 拟废止、宣布失效47件: the plan covers the list
             spans.append(Span("ACTION", s, e, m.group(), code=code, flags=frozenset(flags)))
         time_ends = []
         for m in time_re.finditer(chunk):
@@ -442,7 +448,7 @@ class RuleLinker:
         return links, state
 
     @staticmethod
-    def _resolve(noun: Span, state: _Paragraph) -> Owner | None:
+    def _resolve(noun: Span, state: _Paragraph, skip_last: int = 0) -> Owner | None:
         if noun.label == "OTHER":
             if not _owns(noun.code):
                 return None       # 制定机关: an actor, not what is counted
@@ -450,7 +456,8 @@ class RuleLinker:
         if noun.code:
             return ("SUBJECT", noun.code)
         owners = _generic_owners(noun.text)
-        return next((o for o in reversed(state.named) if o in owners), None)
+        named = state.named[:len(state.named) - skip_last]
+        return next((o for o in reversed(named) if o in owners), None)
 
     def _link_sentence(self, text: str, sentence: Sentence, spans: list[Span], state: _Paragraph) -> list[Link]:
         first_value = next((s.start for s in spans if s.label == "VALUE"), sentence.end)
@@ -479,7 +486,13 @@ class RuleLinker:
             nouns = []
             for s in clause:
                 if s.label in ("SUBJECT", "OTHER"):
-                    owner = self._resolve(s, state)
+                    # 复议维持后作为共同被告的案件: a generic head does not mean what its own
+                    # 的 phrase names
+                    inside = 0
+                    if s.label == "SUBJECT" and not s.code and text[s.start - 1:s.start] == "的":
+                        opens = max(text.rfind(ch, cs, s.start) for ch in "（(、：:含")
+                        inside = sum(1 for n, _ in nouns if n.code and n.start > opens >= cs)
+                    owner = self._resolve(s, state, inside)
                     if owner:
                         nouns.append((s, owner))
                         if s.code:
@@ -491,6 +504,12 @@ class RuleLinker:
             after_semicolon = clause_text.rstrip().endswith((";", "；"))
             if _BREAKDOWN_OPEN.search(clause_text):
                 st.breakdown_mode = True
+                if links and _PARTS_FOLLOW.search(clause_text) and not any(
+                        a.label == "ACTION" and a.start >= cs and a.code == links[-1].action for a in spans):
+                    # 受理81件，其中涉及…的37件 / 调解成功1829件，其中婚姻家庭纠纷612件: the
+                    # parts of the count just before — unless the parts name its verb again
+                    # (排查2887件，化解2836件，其中书面案件625件，化解606件: the first's parts)
+                    st.head_action = links[-1].action
             for t in clause:
                 if t.label == "TIME" and not t.comparison and t.start < first_value:
                     st.time = t
@@ -532,7 +551,7 @@ class RuleLinker:
             limit = len(text) if next_value is None else next_value
             nouns_v = [(n, o) for n, o in nouns if n.end <= v.start or n.start < limit]
             actions_v = [a for a in actions if a.end <= v.start or a.start < limit]
-            owner, own_clause = self._owner(v, nouns_v, st.subject, actions_v, next_value)
+            owner, own_clause = self._owner(v, nouns_v, st.subject, actions_v, next_value, text)
             if own_clause and owner and (owner[0] == "SUBJECT" or any(n.end <= v.start for n, o in nouns if o == owner)):
                 self._set_owner(st, owner)
             chosen = None
@@ -551,7 +570,9 @@ class RuleLinker:
                         and st.breakdown_mode and st.head_action \
                         and any(chosen.end <= n.start and n.end <= v.start for n, _ in nouns_v):
                     chosen = None     # 其中:…制定的行政规范性文件54件 — parts of the head count
-                since = chosen.end if chosen is not None and chosen.end <= v.start else cs
+                # (制定的规范性文件中有4件: a modifier does not end what 发现 governs)
+                since = chosen.end if chosen is not None and chosen.end <= v.start \
+                    and "modifier" not in chosen.flags else cs
                 if _FOUND.search(text, since, v.start):
                     # 经审查，发现存在问题的文件5件: what the review found is not its count,
                     # but 对发现的12件问题文件…已全部纠正 says what became of them
@@ -597,7 +618,8 @@ class RuleLinker:
             elif chosen is not None and "blocked" not in chosen.flags:
                 st.action = action
             if owner is None or owner[0] == "OTHER":
-                implied = _implied_subject(action) if owner is None else None
+                # (not after a look-alike: 查处违法案件213件，…移送司法机关4件)
+                implied = _implied_subject(action) if owner is None and not st.blocked else None
                 if implied is None:
                     continue
                 owner, confidence = ("SUBJECT", implied), confidence - 0.1
@@ -624,8 +646,10 @@ class RuleLinker:
             link = Link(value=v, subject=code, action=action, time=self._time(v, clause, st.time),
                         breakdown=st.breakdown if st.breakdown_mode else None,
                         confidence=round(confidence if own_clause else confidence - 0.1, 3), source=SOURCE)
-            if st.group and (st.group[-1].subject, st.group[-1].action) != (code, action):
-                st.group = []
+            if st.group and ((st.group[-1].subject, st.group[-1].action) != (code, action)
+                             or (chosen is not None and max(cs, st.group[-1].value.end) <= chosen.start
+                                 and chosen.end <= v.start)):
+                st.group = []     # (审核3件，审查…7件，均予以备案: 均 speaks of the 7, which has its own verb)
             st.group.append(link)
             links.append(link)
             extra = self._second_action(text, v, chosen, action, actions_v)
@@ -698,7 +722,7 @@ class RuleLinker:
 
     @staticmethod
     def _owner(v: Span, nouns: list[tuple[Span, Owner]], inherited: Owner | None,
-               actions: list[Span], next_value: int | None) -> tuple[Owner | None, bool]:
+               actions: list[Span], next_value: int | None, text: str = "") -> tuple[Owner | None, bool]:
         """The noun that owns ``v`` in its clause — an agent before it, else the nearest
         noun before it, else the first noun after it (a named one before a generic
         one) — or the inherited subject. An inherited agent (法律顾问) keeps a clause
@@ -726,6 +750,9 @@ class RuleLinker:
         # (7个分局…现有执法人员146名)
         after = [(s, o) for s, o in nouns if s.start >= v.end
                  and not (next_value is not None and 0 <= next_value - s.end <= 3)]
+        if after and text and after[0][0].label == "SUBJECT" and \
+                _HEAD_OF_COUNT.fullmatch(text, v.end, after[0][0].start):
+            return after[0][1], True    # 3件存在问题的文件(发出纠错建议): the count's own noun
         if after:
             named = [o for s, o in after if s.code or s.label == "OTHER"]
             return (named or [after[0][1]])[0], True
@@ -827,14 +854,18 @@ class RuleLinker:
         subject = st.group[-1].subject
         done = {(l.value, l.action) for l in st.group}
         fitting = [a for a in actions if "blocked" not in a.flags and a.code in _subject_info(subject)["actions"]
-                   and a.code != st.group[-1].action
-                   and not clause_text.startswith("后", a.end - cs)]     # 制发后均报备: a time, not a deed
+                   and a.code != st.group[-1].action]
+        # 制发后均报备, 均在发布后15日内报备: a time, not a deed — unless no other verb is
+        # (均经司法局合法性审核后印发)
+        fitting = [a for a in fitting if not clause_text.startswith("后", a.end - cs)] or fitting
         chosen = fitting[:1]
         for a in fitting[1:]:       # 全部经过合法性审核并报备: the 并-joined verb too
             if re.fullmatch(r"并[^，,；;。]*", text_between(chosen[-1], a)):
                 chosen.append(a)
+        # 14件，其中区政府文件5件、部门文件9件，均经审核: the total (its parts are in it)
+        group = [l for l in st.group if l.breakdown is None] or st.group
         for a in chosen:
-            for l in st.group:
+            for l in group:
                 if (l.value, a.code) not in done:
                     done.add((l.value, a.code))
                     out.append(Link(l.value, l.subject, a.code, l.time, l.breakdown,

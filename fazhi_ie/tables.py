@@ -106,6 +106,7 @@ def _intro_actions(text: str, start: int, outcomes: bool = False) -> list[str]:
 
 
 def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subject: str | None) -> list[Link]:
+    from . import lexicon
     from .lexicon import subjects
     from .rules import ends_in
 
@@ -117,13 +118,16 @@ def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subje
     header = [_describe(c, spans, starts) for c in rows[0]]
     context = _context_subject(text, passage.start, heading_subject)
     intro = _intro_actions(text, passage.start)
+    covers = set(lexicon.actions()["corrected"]["covers"])
     # rows that name actions (维持 | 148, 驳回 | 39): the table lists outcomes
     outcome_rows = any(_describe(row[0], spans, starts)["actions"] for row in rows[1:])
     outcome_intro = _intro_actions(text, passage.start, outcomes=True) if outcome_rows else []
     links = []
+    carried = None      # a row naming a subject (收到复议申请) speaks for the rows below it
     for row in rows[1:]:
         label = row[0][2].strip()
         row_info = _describe(row[0], spans, starts)
+        carried = row_info["subject"] or carried
         for j, cell in enumerate(row[1:], start=1):
             if j >= len(header):
                 break
@@ -133,12 +137,14 @@ def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subje
             v = _cell_value(text, cell)
             if v is None:
                 continue
-            subject = col["subject"] or row_info["subject"] or context
+            subject = col["subject"] or carried or context
             if subject is None:
                 continue
             info = subjects()[subject]
             named = col["actions"] or row_info["actions"]
             action = next((a for a in named if a in info["actions"]), named[0] if named else None)
+            if len(set(named)) >= 2 and set(named) <= covers and "corrected" in info["actions"]:
+                action = "corrected"      # 撤销、变更、确认违法（件） | 8: the corrections in total
             if action is None and TOTAL_ROW.match(label):
                 action = next((a for a in outcome_intro if a in info["actions"]), None)
             if action is None:

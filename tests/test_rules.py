@@ -297,3 +297,64 @@ def test_a_two_column_table_of_outcomes_and_the_paragraph_after_it():
 ])
 def test_wordings_found_on_dev_c_second_batch(text, expected):
     assert [(f[1], f[2]) for f in facts_of(text, 2022)] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # 其中 right after a count lists that count's parts…
+    ("收到行政复议申请96件，受理81件，其中涉及土地征收的37件。",
+     [("received", 96), ("accepted", 81), ("accepted", 37)]),
+    ("调解矛盾纠纷1900件，调解成功1800件，其中婚姻纠纷600件，防止民转刑案件7件。",
+     [("handled", 1900), ("resolved", 1800), ("resolved", 600)]),
+    # a look-alike naming a category, a few characters before 类
+    ("共收到行政复议申请300件，其中涉及政府信息公开类40件、其他类60件。",
+     [("received", 300), ("received", 40), ("received", 60)]),
+    # the count's own noun after a 的 phrase, not the opinions a later verb sends
+    ("收到报备的规范性文件30件，对4件存在问题的文件发出纠错建议，制定机关已全部纠正。",
+     [("received", 30), ("corrected", 4)]),
+    # 不予备案 is no filing; 报备范围 is no verb
+    ("收到报送备案的规范性文件42件，经审查予以备案40件，2件超出报备范围的文件不予备案。",
+     [("received", 42), ("filed", 40)]),
+    # sent back to be revised, promised for the next revision: not revised
+    ("收到报备的规范性文件19件，予以备案17件，退回修改2件。", [("received", 19), ("filed", 17)]),
+    ("审查规范性文件20件，制定机关已修改2件，其余1件承诺在下次修订时一并纠正。", [("reviewed", 20), ("revised", 2)]),
+    # after a look-alike, an action does not imply its only subject (移送 → hotline)
+    ("立案查处违法案件213件，结案198件，移送司法机关4件。", []),
+    # 执法队员 are enforcement personnel
+    ("街道现有在编执法队员38名，均持有行政执法证。", [("headcount", 38), ("certified", 38)]),
+    # 新发执法证件
+    ("组织行政执法人员资格考试，新考试合格人员120名，新发执法证件115件。", [("passed", 120), ("certified", 115)]),
+    # a plan covers the list it opens
+    ("清理规范性文件235件，拟废止、宣布失效47件。", [("cleaned_up", 235)]),
+    # 均 speaks of the last count when each count has its own verb
+    ("审核规范性文件3件，审查各部门报送备案的规范性文件7件，均予以备案。",
+     [("reviewed", 3), ("reviewed", 7), ("filed", 7)]),
+    # …and of the total, not its parts; 审核后印发: the review is the deed
+    ("新制定规范性文件14件，其中区政府文件5件、部门文件9件，均经司法局合法性审核后印发。",
+     [("enacted", 14), ("reviewed", 14), ("enacted", 5), ("enacted", 9)]),
+    # a generic head does not mean the subject named in its own 的 phrase
+    ("以区政府为被告的行政诉讼案件30件（含复议维持后作为共同被告的案件10件），审结25件。",
+     [("received", 30), ("received", 10), ("concluded", 25)]),
+    # 公平竞争原则 is a principle, not a kind of document mixed into the total
+    ("审查规范性文件30件，督促制定机关纠正规范性文件2件，其中违反公平竞争原则1件。",
+     [("reviewed", 30), ("corrected", 2), ("corrected", 1)]),
+])
+def test_wordings_found_on_dev_j_and_dev_k(text, expected):
+    assert [(f[1], f[2]) for f in facts_of(text, 2022)] == expected
+
+
+def test_auxiliary_staff_are_the_people_a_later_人员_means():
+    text = "全县现有行政执法人员1200名。各单位另有协管员、辅助执法人员等共计300人，今年集中培训3期，参训人员280人次。"
+    assert [(f[0], f[1], f[2]) for f in facts_of(text, 2022)] == [
+        ("enforcement_personnel", "headcount", 1200),
+        ("enforcement_auxiliary", "headcount", 300), ("enforcement_auxiliary", "trained", 280)]
+
+
+def test_a_table_row_naming_a_subject_speaks_for_the_rows_below_it():
+    text = ("近两年情况如下：\n项目 | 2021年 | 2022年\n收到复议申请（件） | 40 | 50\n受理（件） | 35 | 45\n"
+            "撤销、变更（件） | 3 | 4\n一审行政诉讼案件（件） | 20 | 25\n审结（件） | 18 | 22\n")
+    assert [(f[0], f[1], f[2], f[3]) for f in facts_of(text, 2022)] == [
+        ("admin_reconsideration", "received", 40, 2021), ("admin_reconsideration", "received", 50, 2022),
+        ("admin_reconsideration", "accepted", 35, 2021), ("admin_reconsideration", "accepted", 45, 2022),
+        ("admin_reconsideration", "corrected", 3, 2021), ("admin_reconsideration", "corrected", 4, 2022),
+        ("admin_litigation", "received", 20, 2021), ("admin_litigation", "received", 25, 2022),
+        ("admin_litigation", "concluded", 18, 2021), ("admin_litigation", "concluded", 22, 2022)]
