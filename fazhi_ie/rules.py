@@ -53,7 +53,7 @@ _COMPARE_WORD = re.compile(r"较|比|同比|环比")
 _CONTINUATION = re.compile(r"^[\s　]*(?:其中|另有|另|此外|上述|以上|同时)")
 _FROM_VIEW = r"从[^，,。；;]{1,8}看"     # 从制定主体看: opens the parts, like 其中
 _PARAGRAPH_GOES_ON = re.compile(rf"[\s　]{{0,8}}(?:其中|上述|以上|{_FROM_VIEW})")
-_BREAKDOWN_OPEN = re.compile(rf"其中|分别|按.{{1,8}}分|{_FROM_VIEW}|中[，,：:]?$")
+_BREAKDOWN_OPEN = re.compile(rf"其中|分别|按.{{1,8}}分|{_FROM_VIEW}|中[，,：:]?$|^[\s　]*涉及")
 _ALL_OF = re.compile(r"(?<!平)均|全部|都|一律|悉数")     # not 平均 (on average)
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
 # 拟予修改, 退回修改 (sent back to be revised), 承诺在下次修订时: not done
@@ -64,13 +64,18 @@ _DOCUMENT_AFTER = re.compile(r"(?:行政)?(?:规范性)?文件")
 # 考试合格286名，已为合格人员办理新申领执法证(手续) — but not 合格181人，核发执法证181件
 _CERTIFIED_AFTER = re.compile(r"[，,]?[^。；;，,]{0,40}?(?:申领|办理|核发|领取|取得|换发|颁发)[^。；;，,]{0,8}?"
                               r"(?:执法证|监督证|证件)(?![^。；;，,]*?[0-9０-９一二两三四五六七八九十百千])")
-_CARRY_OVER_PARTS = re.compile(r"[（(，,：:]?[ \t]{0,4}(?:其中|含)[^。；;）)]{0,30}?结转")
+_CARRY_OVER_PARTS = re.compile(r"[（(，,：:]?[ \t]{0,4}(?:其中|含)[^。；;）)]{0,30}?(?:结转|未结)")
 # 236件…。其中，… / 从制定主体看，… lists its parts (not 对其中9件)
 _PARTS_FOLLOW = re.compile(rf"(?<![对在从将])其中|{_FROM_VIEW}")
 _PARTS_OPEN = re.compile(rf"[ \u3000]{{0,4}}(?:其中|{_FROM_VIEW})")
 # 撤回申请后终止审理6件 / 撤回申请而终止 / 撤回申请、复议机构终止审理的: both actions
 # happened to the same count
 _CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|、[^，,；;。、\s0-9０-９]{0,8}?|)$")
+
+
+_JOINED = re.compile(r"连同|加上|加之")
+_LIST_GAP = re.compile(r"(?:[0-9０-９一二两三四五六七八九十百千万余多]{1,8}[件份个项条宗起]?)?[、或和及]")
+_AND_ALSO = re.compile(r"并(?:重新|及时|再|已|予以)?")     # 予以修改并重新报备: both
 
 
 def ends_in(first: str, second: str) -> bool:
@@ -83,7 +88,7 @@ _NOTE_OPEN = re.compile(r"[（(]|其中")
 _FOUND = re.compile(r"发现")
 _OBJECT_OPEN = re.compile(r"(?:^|[，,；;])\s*对[^，,；;。]{0,24}$")     # 对…的67件: an object
 # 3件存在问题的文件: a 的 phrase between a count and its noun
-_HEAD_OF_COUNT = re.compile(r"[^，,；;。、0-9０-９]{0,12}的")
+_HEAD_OF_COUNT = re.compile(r"(?:[^，,；;。、0-9０-９]{0,12}的)?")
 _CATEGORY_AFTER = re.compile(r"[^，,；;。、\s0-9０-９]{0,3}?类|引发|方面的?")     # 政府信息公开类51件
 _COUNT_NEXT = re.compile(r"[了]?[0-9０-９一二两三四五六七八九十]")     # 纠正3件: the verb has its own count
 _CORRECTED_LATER = re.compile(r"(?:纠正|改正|纠错)(?!意见|建议)")
@@ -132,6 +137,14 @@ def _noun_verbs(code: str | None) -> tuple[str, ...]:
 
 
 @functools.cache
+def _not_before(wording: str) -> re.Pattern:
+    """What a wording is not an action before (``not_before`` in actions.yaml: 通过 before
+    网上 means "through")."""
+    words = next((e.get("not_before", ()) for e in lexicon.actions().values() if wording in e["wordings"]), ())
+    return re.compile(_alternation(words) if words else "(?!)")
+
+
+@functools.cache
 def _weak_wordings() -> frozenset[str]:
     return frozenset(w for entry in lexicon.actions().values() for w in entry.get("weak", ()))
 
@@ -171,6 +184,13 @@ def _relative(kind: int | str) -> tuple[int, frozenset[str]]:
     if isinstance(kind, str):                 # "now-1": 去年
         return int(kind[3:]), frozenset({"deictic"})
     return kind, frozenset()
+
+
+@functools.cache
+def _issued(code: str) -> re.Pattern:
+    """The verbs that issue a look-alike (提出…意见): ``issued_by`` in distractors.yaml."""
+    words = lexicon.load("distractors")[code].get("issued_by", ())
+    return re.compile(f"(?:{_alternation(words)})了?$" if words else "(?!)")
 
 
 def _owns(code: str) -> bool:
@@ -238,6 +258,8 @@ class RuleTagger:
             first, last = cover.get(s), cover.get(e - 1)
             if first and first == last and (first[1] or s > first[0]):
                 continue
+            if _not_before(m.group()).match(chunk, m.end()):
+                continue          # 通过网上渠道提交: a preposition, not the action
             flags = set()
             before = chunk[max(0, m.start() - 10):m.start()]
             if _PLANNED.search(before) or _NEGATED.search(before[-4:]):
@@ -248,8 +270,8 @@ class RuleTagger:
             if m.group() in weak:
                 flags.add("weak")
             last = spans[-1] if spans and spans[-1].label == "ACTION" else None
-            if last is not None and "blocked" in last.flags and text[last.end:s] in ("、", "或", "和", "及"):
-                flags.add("blocked")      # 拟废止、宣布失效47件: the plan covers the list
+            if last is not None and "blocked" in last.flags and _LIST_GAP.fullmatch(text, last.end, s):
+                flags.add("blocked")      # 拟废止、宣布失效47件, 建议废止5件、修改6件: the plan covers the list
             spans.append(Span("ACTION", s, e, m.group(), code=code, flags=frozenset(flags)))
         time_ends = []
         for m in time_re.finditer(chunk):
@@ -304,6 +326,7 @@ class _Sentence:
     group: list[Link] = field(default_factory=list)   # counts a later 均… clause refers to
     end: int = 0                       # where the sentence ends
     implied: bool = False              # inside a 均…备案 run
+    found: bool = False                # the latest count was what a review found (no fact)
 
 
 def _corrected_later(text: str, v: Span, end: int) -> bool:
@@ -344,7 +367,12 @@ def _later_verb(text: str, v: Span, end: int, owner: "Owner | None") -> Span | N
                           for n in noun_re.finditer(text, breaks[-1], m.start())):
             return None
         span = Span("ACTION", m.start(), m.end(), m.group(), code=verbs[m.group()])
-        if not _describes(text, v, span) and not _MEASURE_AFTER.match(text, m.end()):
+        noun = noun_re.match(text, m.start())
+        if noun and noun.end() >= m.end() and nouns[noun.group()][0] == "OTHER":
+            pass            # 提出修改意见: the verb is inside a look-alike noun
+        elif _COUNT_NEXT.match(text, m.end()):
+            return None     # 已纠正4件: that verb has its own count
+        elif not _describes(text, v, span) and not _MEASURE_AFTER.match(text, m.end()):
             return span
         pos = m.end()
     return None
@@ -563,6 +591,10 @@ class RuleLinker:
                 if first is not None and "blocked" in first.flags and (
                         first.start >= v.end or v.start - first.end <= 2):
                     continue          # 拟修改3件, 均未败诉 (not 不合格人员的…9张)
+                after_v = [a for a in candidates if a.start >= v.end and "modifier" not in a.flags]
+                if after_v and "blocked" in max(after_v, key=lambda a: a.start).flags and \
+                        not any(a.end <= v.start and "modifier" not in a.flags for a in candidates):
+                    continue          # 另1件因上位法修订暂缓发布: what it comes to is a plan
                 fits = [a for a in candidates if owner and owner[0] == "SUBJECT"
                         and _takes(owner[1], a.code) and "blocked" not in a.flags]
                 chosen = fits[0] if fits else (candidates[0] if candidates else None)
@@ -579,6 +611,7 @@ class RuleLinker:
                     later = [a for a in actions_v if a.start >= v.end and "blocked" not in a.flags
                              and not _COUNT_NEXT.match(text, a.end) and not _describes(text, v, a)]
                     if not later and not _corrected_later(text, v, st.end):
+                        st.found = True       # …的规范性文件17件，其中…9件: its parts are found too
                         continue
                     chosen = later[0] if later else None
                 action, confidence = (chosen.code, 0.9) if chosen else (None, 0.75)
@@ -609,6 +642,8 @@ class RuleLinker:
             if action is None:
                 if not own_clause and st.blocked:
                     continue      # 行政处罚案件120件,简易程序40件: still the look-alike's
+                if st.found and st.breakdown_mode:
+                    continue      # the parts of what a review found
                 rest = _REST.search(text, cs, v.start)
                 if rest and text[rest.start() - 1:rest.start()] != "、":
                     continue      # 其余14件告知…: the rest, with some other fate (not …类27件、其他60件)
@@ -671,9 +706,13 @@ class RuleLinker:
             return False
         if _subject_info(owner[1]).get("bare") != "headcount":
             return False
+        all_of = rf"[^，,；;。]{{0,2}}(?:{_ALL_OF.pattern})[^，,；;。]{{0,2}}"
         noun = next((n for n, o in nouns if o == owner and v.end <= n.start <= v.end + 2 and n.end <= chosen.start), None)
-        return noun is not None and bool(re.fullmatch(rf"[^，,；;。]{{0,2}}(?:{_ALL_OF.pattern})[^，,；;。]{{0,2}}",
-                                                      text[noun.end:chosen.start]))
+        if noun is not None:
+            return bool(re.fullmatch(all_of, text[noun.end:chosen.start]))
+        # 行政执法监督人员15名均参加了培训: the noun right before the count
+        noun = next((n for n, o in nouns if o == owner and 0 <= v.start - n.end <= 1), None)
+        return noun is not None and bool(re.fullmatch(all_of, text[v.end:chosen.start]))
 
     @staticmethod
     def _outcome_list(text: str, chosen: Span, actions: list[Span]) -> bool:
@@ -711,12 +750,12 @@ class RuleLinker:
         prev = [a for a in actions if a.end <= chosen.start and "blocked" not in a.flags]
         if prev:
             gap = text[prev[-1].end:chosen.start]
-            if gap == "并" or (_CHAIN.match(gap) and ends_in(prev[-1].code, chosen.code)):
+            if _AND_ALSO.fullmatch(gap) or (_CHAIN.match(gap) and ends_in(prev[-1].code, chosen.code)):
                 return prev[-1]
         nxt = [a for a in actions if a.start >= chosen.end and "blocked" not in a.flags]
         if nxt:
             gap = text[chosen.end:nxt[0].start]
-            if gap == "并" or (_CHAIN.match(gap) and ends_in(chosen.code, nxt[0].code)):
+            if _AND_ALSO.fullmatch(gap) or (_CHAIN.match(gap) and ends_in(chosen.code, nxt[0].code)):
                 return nxt[0]
         return None
 
@@ -749,9 +788,12 @@ class RuleLinker:
         # a noun after the number belongs to it, unless it heads the next number
         # (7个分局…现有执法人员146名)
         after = [(s, o) for s, o in nouns if s.start >= v.end
-                 and not (next_value is not None and 0 <= next_value - s.end <= 3)]
+                 and not (next_value is not None and 0 <= next_value - s.end <= 3)
+                 # 对存在问题的17件提出审查意见: opinions issued about the count, not its owner
+                 and not (o[0] == "OTHER" and text and _issued(o[1]).search(text[max(v.end, s.start - 6):s.start]))]
         if after and text and after[0][0].label == "SUBJECT" and \
-                _HEAD_OF_COUNT.fullmatch(text, v.end, after[0][0].start):
+                _HEAD_OF_COUNT.fullmatch(text, v.end, after[0][0].start) and \
+                (after[0][0].code or not any(s.label == "SUBJECT" and s.code for s, _ in after[1:])):
             return after[0][1], True    # 3件存在问题的文件(发出纠错建议): the count's own noun
         if after:
             named = [o for s, o in after if s.code or s.label == "OTHER"]
@@ -774,6 +816,10 @@ class RuleLinker:
         after = [a for a in after if not ("blocked" in a.flags and _MODIFIES_NOUN.match(text, a.end))]
         main_before = [a for a in before if "modifier" not in a.flags]
         main_after = [a for a in after if "modifier" not in a.flags and not _describes(text, v, a)]
+        # 受理案件连同上年结转的14件: the verb before 连同 speaks of the other half
+        joined = _JOINED.search(text, main_before[0].end, v.start) if main_before else None
+        if joined and any(joined.end() <= a.start and "modifier" in a.flags for a in before):
+            main_before = [a for a in main_before if a.start >= joined.end()]
         # 审结4件，1件正在审理中: a verb right after the count beats one that governs an
         # earlier count
         if main_before and main_after and len(text[v.end:main_after[0].start].strip()) <= 1 \
@@ -853,8 +899,9 @@ class RuleLinker:
         out = []
         subject = st.group[-1].subject
         done = {(l.value, l.action) for l in st.group}
+        # (均依法妥善办理 says they were dealt with: no count of its own)
         fitting = [a for a in actions if "blocked" not in a.flags and a.code in _subject_info(subject)["actions"]
-                   and a.code != st.group[-1].action]
+                   and a.code != st.group[-1].action and lexicon.actions()[a.code].get("implied_by_all", True)]
         # 制发后均报备, 均在发布后15日内报备: a time, not a deed — unless no other verb is
         # (均经司法局合法性审核后印发)
         fitting = [a for a in fitting if not clause_text.startswith("后", a.end - cs)] or fitting

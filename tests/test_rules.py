@@ -358,3 +358,43 @@ def test_a_table_row_naming_a_subject_speaks_for_the_rows_below_it():
         ("admin_reconsideration", "corrected", 3, 2021), ("admin_reconsideration", "corrected", 4, 2022),
         ("admin_litigation", "received", 20, 2021), ("admin_litigation", "received", 25, 2022),
         ("admin_litigation", "concluded", 18, 2021), ("admin_litigation", "concluded", 22, 2022)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("各调委会排查矛盾纠纷3000件，成功调处2950件。", [("screened", 3000), ("resolved", 2950)]),
+    # 审核备案 reviews and files; 制定部门 is an actor, the rest of the sentence corrects
+    ("对各部门报送的规范性文件审核备案40件，对其中2件要求制定部门自行纠正。",
+     [("reviewed", 40), ("filed", 40), ("corrected", 2)]),
+    # 登记 documents is filing them; 不动产登记 is not
+    ("登记市直部门规范性文件120件，完成不动产登记业务5万件。", [("filed", 120)]),
+    # the parts of what a review found are found too
+    ("审查规范性文件30件，经审查，发现存在问题的规范性文件12件，其中区政府文件5件。", [("reviewed", 30)]),
+    # 予以修改并重新报备: both
+    ("收到报备的规范性文件20件。区政府已对上述3件文件予以修改并重新报备。",
+     [("received", 20), ("revised", 3), ("filed", 3)]),
+    # what the count comes to is a plan (暂缓发布), whatever verb its reason holds
+    ("审核规范性文件5件，经审核后印发4件，另1件因上位法修订暂缓发布。", [("reviewed", 5), ("enacted", 4)]),
+    # a proposal covers the whole list
+    ("审查规范性文件50件，建议市政府废止5件、修改6件，市政府已废止5件、修订4件。",
+     [("reviewed", 50), ("repealed", 5), ("revised", 4)]),
+    # opinions issued about a count do not own it
+    ("收到报送备案的规范性文件300件，经审查，对存在问题的17件提出审查意见，制定机关已全部纠正。",
+     [("received", 300), ("corrected", 17)]),
+    # a total whose parts include cases not yet concluded last year is handled
+    ("全区行政机关全年应诉案件88件，其中新收74件，上年度未结案件14件。",
+     [("handled", 88), ("received", 74), ("pending", 14)]),
+    ("全年共审理行政复议案件300件。", [("handled", 300)]),
+    # 通过网上渠道: through, not passed
+    ("全年收到行政复议申请1000件；其中，通过网上渠道提交申请420件。", [("received", 1000), ("received", 420)]),
+    # 均依法妥善办理 adds no count
+    ("新收行政复议申请100件，同比增长10%，均依法妥善办理。", [("received", 100)]),
+    # the verb before 连同 speaks of the other half
+    ("受理行政复议案件210件。受理案件连同上年结转的14件，全年共需办理224件。",
+     [("accepted", 210), ("pending", 14), ("handled", 224)]),
+    # 16个领域 are fields, not counts; 涉及 lists parts by category
+    ("全年共收到行政复议申请386件，涉及房屋征收、市场监管等16个领域。", [("received", 386)]),
+    ("全年审结行政复议案件90件，涉及行政处罚类40件、行政强制类10件。",
+     [("concluded", 90), ("concluded", 40), ("concluded", 10)]),
+])
+def test_wordings_found_on_the_older_dev_files(text, expected):
+    assert [(f[1], f[2]) for f in facts_of(text, 2022)] == expected
