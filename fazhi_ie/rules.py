@@ -30,6 +30,7 @@ _MONTH = r"(?:[0-9０-９]{1,2}月(?:份|底|末)?(?:[0-9０-９]{1,2}日)?)"
 _BEFORE_AFTER = re.compile(r"^(?:以前|之前|以后|之后|前|后)")
 _MODIFIES_NOUN = re.compile(r"[^，,；;。]{0,6}的")     # used with match(): anchored where it starts
 _CLAUSE_OR_STOP = re.compile(r"[，,；;。：:]")
+_RATE = re.compile(r"率|%|％|百分点")
 _MEASURE_AFTER = re.compile(r"时间|周期|期限|时限|用时|天数|率")     # 审结时间, 办结率: a measure, not a deed
 # 2010年以来区政府制发的文件, 2017年结转的4件: the year describes documents or cases
 _DESCRIBES = re.compile(r"^(?:[^，,；;。的]{0,20}?(?:制定|制发|印发|发布|出台)|[^，,；;。的]{1,6})的")
@@ -60,7 +61,6 @@ _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
 _PLANNED = re.compile(r"(?:(?:拟|将|计划|准备|预计|待|暂缓|正在|尚在|退回)(?:予以|予|作|进行|被)?|(?:建议|承诺)[^，,；;。]{0,6})$")
 _NEGATED = re.compile(r"(?:未|无|没有|不|不予|未予|未出现|未发生|无一)$")
 _MODIFIER_AFTER = re.compile(r"^(?:的|前|、|等|和|及|方式)")
-_DOCUMENT_AFTER = re.compile(r"(?:行政)?(?:规范性)?文件")
 # 考试合格286名，已为合格人员办理新申领执法证(手续) — but not 合格181人，核发执法证181件
 _CERTIFIED_AFTER = re.compile(r"[，,]?[^。；;，,]{0,40}?(?:申领|办理|核发|领取|取得|换发|颁发)[^。；;，,]{0,8}?"
                               r"(?:执法证|监督证|证件)(?![^。；;，,]*?[0-9０-９一二两三四五六七八九十百千])")
@@ -86,6 +86,7 @@ def ends_in(first: str, second: str) -> bool:
 _REST = re.compile(r"其余|其他(?!类)|另有")      # 其他类27件 is a category, not the rest
 _NOTE_OPEN = re.compile(r"[（(]|其中")
 _FOUND = re.compile(r"发现")
+_FOUND_OPEN = re.compile(r"发现[，,：:]\s*$")      # 在审查中发现，…3件文件存在问题: the clause is what was found
 _OBJECT_OPEN = re.compile(r"(?:^|[，,；;])\s*对[^，,；;。]{0,24}$")     # 对…的67件: an object
 # 3件存在问题的文件: a 的 phrase between a count and its noun
 _HEAD_OF_COUNT = re.compile(r"(?:[^，,；;。、0-9０-９]{0,12}的)?")
@@ -96,6 +97,9 @@ _LABEL_STRIP = re.compile(r"^[\s　]*(?:其中|另有|另|包括|涉及|属于|�
 _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LIST_ITEM = re.compile(r"(?<![ \t　])[ \t　]*(?:[0-9０-９]{1,2}[.、．]|[（(][0-9０-９]{1,2}[)）]|[①-⑩])")
+# where a document's title is looked for: its first lines, short, ending like a title
+TITLE_CHARS, TITLE_LINES = 800, 8
+_TITLE_END = re.compile(r"(?:报告|总结|情况|统计|公示|公告|通报)$")
 # a clause may borrow the sentence's action only when this little stands before its number
 MAX_BARE_PREFIX = 4
 
@@ -134,6 +138,14 @@ def _noun_verbs(code: str | None) -> tuple[str, ...]:
     counts cases, it does not say they were handled)."""
     entry = lexicon.subjects().get(code) if code else None
     return tuple(entry.get("verbs_in_noun", ())) if entry else ()
+
+
+@functools.cache
+def _describes_noun(code: str) -> re.Pattern:
+    """The nouns the action's wordings describe when written right before them (报备文件,
+    转办工单): ``describes`` in actions.yaml."""
+    words = lexicon.actions()[code].get("describes", ())
+    return re.compile(_alternation(words) if words else "(?!)")
 
 
 @functools.cache
@@ -264,9 +276,8 @@ class RuleTagger:
             before = chunk[max(0, m.start() - 10):m.start()]
             if _PLANNED.search(before) or _NEGATED.search(before[-4:]):
                 flags.add("blocked")
-            if _MODIFIER_AFTER.match(chunk[m.end():m.end() + 1]) or \
-                    (code == "filed" and _DOCUMENT_AFTER.match(chunk, m.end())):
-                flags.add("modifier")     # 报送备案的文件, 报备文件, 受理前, 撤销、变更等: describes, does not count
+            if _MODIFIER_AFTER.match(chunk[m.end():m.end() + 1]) or _describes_noun(code).match(chunk, m.end()):
+                flags.add("modifier")     # 报送备案的文件, 报备文件, 转办工单, 受理前, 撤销、变更等: describes, does not count
             if m.group() in weak:
                 flags.add("weak")
             last = spans[-1] if spans and spans[-1].label == "ACTION" else None
@@ -312,6 +323,7 @@ class _Paragraph:
     blocked: bool = False             # the latest count belonged to a look-alike (OTHER)
     head_action: str | None = None    # the action of the latest sentence's first count
     table: bool = False               # a flattened table
+    title: list = field(default_factory=list)   # the subject the document's title names
 
 
 @dataclass
@@ -415,6 +427,17 @@ def _without_mixed_totals(text: str, passage: Passage, spans: Sequence[Span], li
     return keep
 
 
+def _title_subject(text: str) -> list[Owner]:
+    """The one subject a document's title names (万州区司法局2020年行政复议工作总结), as a
+    fallback owner for generic heads (案件) under headings that name none."""
+    nouns, noun_re, *_ = lexicon_matchers()
+    lines = [line.strip() for line in text[:TITLE_CHARS].split("\n") if line.strip()][:TITLE_LINES]
+    owners = {nouns[m.group()] for line in lines if len(line) <= 40 and "。" not in line and _TITLE_END.search(line)
+              for m in noun_re.finditer(line)}
+    owners = {o for o in owners if o[0] == "SUBJECT" and o[1]}
+    return list(owners) if len(owners) == 1 else []
+
+
 def _ends_with_colon(text: str, end: int) -> bool:
     """The text before ``end``, white space aside, ends with a colon (looked at
     backwards from ``end``, so a long report is not copied once per passage)."""
@@ -432,6 +455,7 @@ class RuleLinker:
     def link(self, text: str, passages: Sequence[Passage], spans: Sequence[Sequence[Span]]) -> list[list[Link]]:
         named: list[Owner] = []     # shared by the passages: 案件 may refer to an earlier paragraph
         out, previous = [], None
+        title = _title_subject(text)
         for p, s in zip(passages, spans):
             if p.new_section:
                 named.clear()     # a new heading: 案件 cannot mean the last section's cases
@@ -441,7 +465,7 @@ class RuleLinker:
             follows = previous is not None and (
                 _LIST_ITEM.match(text[p.start:p.start + 16]) or _ends_with_colon(text, p.start) or
                 (not p.new_section and (previous.table or _PARAGRAPH_GOES_ON.match(text, p.start))))
-            links, previous = self._link_passage(text, p, s, named, previous if follows else None)
+            links, previous = self._link_passage(text, p, s, named, previous if follows else None, title)
             out.append(_with_carry_over_totals(text, _without_mixed_totals(text, p, s, links)))
         return out
 
@@ -450,11 +474,11 @@ class RuleLinker:
         return self._link_passage(text, passage, spans, [] if named is None else named, None)[0]
 
     def _link_passage(self, text: str, passage: Passage, spans: Sequence[Span], named: list[Owner],
-                      previous: "_Paragraph | None") -> tuple[list[Link], "_Paragraph"]:
+                      previous: "_Paragraph | None", title: list[Owner] = ()) -> tuple[list[Link], "_Paragraph"]:
         heading = ("SUBJECT", passage.heading_subject) if passage.heading_subject else None
         if heading:
             named.append(heading)
-        state = _Paragraph(subject=heading, named=named)
+        state = _Paragraph(subject=heading, named=named, title=list(title))
         if previous is not None and previous.subject:
             state.subject, state.action = previous.subject, previous.action
         if passage.table:
@@ -521,6 +545,11 @@ class RuleLinker:
                         opens = max(text.rfind(ch, cs, s.start) for ch in "（(、：:含")
                         inside = sum(1 for n, _ in nouns if n.code and n.start > opens >= cs)
                     owner = self._resolve(s, state, inside)
+                    if owner is None and s.label == "SUBJECT" and not s.code and state.title and \
+                            state.title[0] in _generic_owners(s.text) and \
+                            any(x.label == "VALUE" and (0 <= s.start - x.end <= 1 or 0 <= x.start - s.end <= 1)
+                                for x in clause):
+                        owner = state.title[0]    # 31件案件 under a heading naming nothing: the title's
                     if owner:
                         nouns.append((s, owner))
                         if s.code:
@@ -529,6 +558,7 @@ class RuleLinker:
             if after_semicolon and any(s.start < first_value and s.code for s, _ in nouns) | \
                     any(a.start < first_value for a in actions):
                 st.breakdown_mode, st.head_action, st.breakdown, st.action = False, None, None, None
+            semicolon_before = after_semicolon
             after_semicolon = clause_text.rstrip().endswith((";", "；"))
             if _BREAKDOWN_OPEN.search(clause_text):
                 st.breakdown_mode = True
@@ -547,7 +577,8 @@ class RuleLinker:
                     o and o[0] == "SUBJECT" and st.group and o[1] != st.group[-1].subject
                     and n.start < cs + all_of.start() for n, o in nouns)
                 if not other_subject:         # 诉讼案件均已审结 speaks of other cases
-                    links += self._implied(clause_text, cs, actions, st)
+                    # (a clause naming nothing goes on with a 均 run: 均经审核，在规定时限内报…备案)
+                    links += self._implied(clause_text, cs, actions, st, goes_on=not nouns and not semicolon_before)
                 if nouns:
                     self._set_owner(st, nouns[-1][1])
                 usable = [a for a in actions if "blocked" not in a.flags]
@@ -561,6 +592,13 @@ class RuleLinker:
                 self._set_owner(st, trailing[-1])
         state.subject, state.time, state.action, state.blocked = st.subject, st.time, st.action, st.blocked
         state.head_action = st.head_action
+        if state.head_action is None:
+            # 共接收报备文件75件。其中：…印发的行政规范性文件41件: a total that is no fact
+            # (a mixed one) still gives its parts their verb
+            first_value = next((s.start for s in spans if s.label == "VALUE"), sentence.end)
+            verb = next((s for s in spans if s.label == "ACTION" and s.end <= first_value
+                         and not s.flags & {"modifier", "blocked"}), None)
+            state.head_action = verb.code if verb is not None else None
         return links
 
     @staticmethod
@@ -579,6 +617,10 @@ class RuleLinker:
             limit = len(text) if next_value is None else next_value
             nouns_v = [(n, o) for n, o in nouns if n.end <= v.start or n.start < limit]
             actions_v = [a for a in actions if a.end <= v.start or a.start < limit]
+            if next_value is not None and not _CLAUSE_OR_STOP.search(text, v.end, next_value) and \
+                    any(a.end <= v.start for a in actions_v):
+                # 聘请的44名法律顾问全年参与…办理210余件: the verbs before the next count are its own
+                actions_v = [a for a in actions_v if a.end <= v.start]
             owner, own_clause = self._owner(v, nouns_v, st.subject, actions_v, next_value, text)
             if own_clause and owner and (owner[0] == "SUBJECT" or any(n.end <= v.start for n, o in nouns if o == owner)):
                 self._set_owner(st, owner)
@@ -605,7 +647,7 @@ class RuleLinker:
                 # (制定的规范性文件中有4件: a modifier does not end what 发现 governs)
                 since = chosen.end if chosen is not None and chosen.end <= v.start \
                     and "modifier" not in chosen.flags else cs
-                if _FOUND.search(text, since, v.start):
+                if _FOUND.search(text, since, v.start) or (since == cs and _FOUND_OPEN.search(text, max(0, cs - 8), cs)):
                     # 经审查，发现存在问题的文件5件: what the review found is not its count,
                     # but 对发现的12件问题文件…已全部纠正 says what became of them
                     later = [a for a in actions_v if a.start >= v.end and "blocked" not in a.flags
@@ -767,7 +809,9 @@ class RuleLinker:
         one) — or the inherited subject. An inherited agent (法律顾问) keeps a clause
         that opens with its verb (…,参与处理行政复议案件35件). The flag says whether
         the owner was named in the clause."""
-        if inherited and inherited[0] == "SUBJECT" and _subject_info(inherited[1]).get("agent"):
+        if inherited and inherited[0] == "SUBJECT" and _subject_info(inherited[1]).get("agent") and \
+                not any(o[0] == "SUBJECT" and _subject_info(o[1]).get("agent") for _, o in nouns):
+            # (unless the clause names an agent of its own: 聘请的44名政府法律顾问)
             first = min([n.start for n, _ in nouns] + [a.start for a in actions] + [v.start])
             if any(a.start == first for a in actions):
                 return inherited, False
@@ -884,7 +928,7 @@ class RuleLinker:
         return bool(_DELTA_BEFORE.search(before)) and bool(_COMPARE_WORD.search(before))
 
     @staticmethod
-    def _implied(clause_text: str, cs: int, actions: list[Span], st: _Sentence) -> list[Link]:
+    def _implied(clause_text: str, cs: int, actions: list[Span], st: _Sentence, goes_on: bool = False) -> list[Link]:
         """…审查通过5份行政规范性文件,均…完成备案 → the 5 was also filed; 并报…备案 continues."""
 
         def text_between(a: Span, b: Span) -> str:
@@ -892,7 +936,8 @@ class RuleLinker:
 
         if not st.group or not actions:
             return []
-        if not (_ALL_OF.search(clause_text) or (st.implied and _AND_THEN.match(clause_text))) \
+        goes_on = goes_on and not _ALL_OF.search(clause_text)
+        if not (_ALL_OF.search(clause_text) or (st.implied and (goes_on or _AND_THEN.match(clause_text)))) \
                 or _REST.search(clause_text):
             return []    # 其余均予以维持 speaks of other cases
         st.implied = True
@@ -900,7 +945,9 @@ class RuleLinker:
         subject = st.group[-1].subject
         done = {(l.value, l.action) for l in st.group}
         # (均依法妥善办理 says they were dealt with: no count of its own)
+        # (a clause going on with no 均 of its own: not one giving a rate, 备案审查通过率100%)
         fitting = [a for a in actions if "blocked" not in a.flags and a.code in _subject_info(subject)["actions"]
+                   and not (goes_on and ("modifier" in a.flags or _RATE.search(clause_text)))
                    and a.code != st.group[-1].action and lexicon.actions()[a.code].get("implied_by_all", True)]
         # 制发后均报备, 均在发布后15日内报备: a time, not a deed — unless no other verb is
         # (均经司法局合法性审核后印发)

@@ -398,3 +398,26 @@ def test_a_table_row_naming_a_subject_speaks_for_the_rows_below_it():
 ])
 def test_wordings_found_on_the_older_dev_files(text, expected):
     assert [(f[1], f[2]) for f in facts_of(text, 2022)] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a total that is no fact (a mixed one) still gives its parts their verb
+    ("常委会共接收报备文件75件。其中：市政府规章3件，市政府及其办公厅印发的行政规范性文件41件。", [("received", 41)]),
+    # 转办 tickets: transferred; 转办工单 names the tickets another verb counts
+    ("全区12345热线转办涉企诉求工单1.58万件，办结率98%。接收12345热线转办工单1206件，按时办结1198件。",
+     [("transferred", 15800), ("received", 1206), ("concluded", 1198)]),
+    # the verbs before the next count (no comma between) are its own
+    ("市司法局聘请的44名政府法律顾问全年参与行政复议、行政诉讼案件办理210余件。", [("headcount", 44), ("handled", 210)]),
+    # a clause after 发现， is what was found
+    ("收到报备的规范性文件30件。在审查中发现，区政府办公室印发的《某某办法》等3件行政规范性文件存在问题。",
+     [("received", 30)]),
+    ("全市新聘政府法律顾问57名。", [("headcount", 57)]),
+    # a clause naming nothing goes on with a 均 run, but not one giving a rate
+    ("全年出台行政规范性文件6件，均经法律顾问室合法性审核，在规定时限内报省政府备案，备案审查通过率100%。",
+     [("enacted", 6), ("reviewed", 6), ("filed", 6)]),
+    # 案件 under a heading naming nothing: the subject of the document's title
+    ("县2020年行政复议工作总结\n一、基本情况\n全年收到行政复议申请80件。\n二、创新审理方式\n对案情复杂的12件案件实行公开开庭审理。",
+     [("received", 80), ("heard", 12)]),
+])
+def test_wordings_found_on_the_older_dev_files_second_batch(text, expected):
+    assert [(f[1], f[2]) for f in facts_of(text, 2020)] == expected
