@@ -73,6 +73,9 @@ _PARTS_OPEN = re.compile(rf"[ \u3000]{{0,4}}(?:其中|{_FROM_VIEW})")
 _CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|、[^，,；;。、\s0-9０-９]{0,8}?|)$")
 
 
+# 审查后发布的9件: the review is when, the issuing is what happened (not 撤回申请后终止: a chain)
+_THEN_VERB = re.compile(r"后(?=[\u4e00-\u9fff]{0,2}(?:发布|印发|出台|制发|实施))")
+_THROUGH = re.compile(r"[^，,；;。]{0,2}(?:经|经过|由|在|向|于)[^，,；;。]{0,8}")
 _JOINED = re.compile(r"连同|加上|加之")
 _LIST_GAP = re.compile(r"(?:[0-9０-９一二两三四五六七八九十百千万余多]{1,8}[件份个项条宗起]?)?[、或和及]")
 _AND_ALSO = re.compile(r"并(?:重新|及时|再|已|予以)?")     # 予以修改并重新报备: both
@@ -276,7 +279,8 @@ class RuleTagger:
             before = chunk[max(0, m.start() - 10):m.start()]
             if _PLANNED.search(before) or _NEGATED.search(before[-4:]):
                 flags.add("blocked")
-            if _MODIFIER_AFTER.match(chunk[m.end():m.end() + 1]) or _describes_noun(code).match(chunk, m.end()):
+            if _MODIFIER_AFTER.match(chunk[m.end():m.end() + 1]) or _describes_noun(code).match(chunk, m.end()) or \
+                    _THEN_VERB.match(chunk, m.end()):
                 flags.add("modifier")     # 报送备案的文件, 报备文件, 转办工单, 受理前, 撤销、变更等: describes, does not count
             if m.group() in weak:
                 flags.add("weak")
@@ -833,8 +837,10 @@ class RuleLinker:
         # (7个分局…现有执法人员146名)
         after = [(s, o) for s, o in nouns if s.start >= v.end
                  and not (next_value is not None and 0 <= next_value - s.end <= 3)
-                 # 对存在问题的17件提出审查意见: opinions issued about the count, not its owner
-                 and not (o[0] == "OTHER" and text and _issued(o[1]).search(text[max(v.end, s.start - 6):s.start]))]
+                 # 对存在问题的17件提出审查意见: opinions issued about the count, not its owner;
+                 # 14件经区政府常务会议审议: a meeting the count went through
+                 and not (o[0] == "OTHER" and text and (_issued(o[1]).search(text[max(v.end, s.start - 6):s.start])
+                                                        or _THROUGH.fullmatch(text, v.end, s.start)))]
         if after and text and after[0][0].label == "SUBJECT" and \
                 _HEAD_OF_COUNT.fullmatch(text, v.end, after[0][0].start) and \
                 (after[0][0].code or not any(s.label == "SUBJECT" and s.code for s, _ in after[1:])):
@@ -948,7 +954,9 @@ class RuleLinker:
         # (a clause going on with no 均 of its own: not one giving a rate, 备案审查通过率100%)
         fitting = [a for a in actions if "blocked" not in a.flags and a.code in _subject_info(subject)["actions"]
                    and not (goes_on and ("modifier" in a.flags or _RATE.search(clause_text)))
-                   and a.code != st.group[-1].action and lexicon.actions()[a.code].get("implied_by_all", True)]
+                   and not _MEASURE_AFTER.match(clause_text, a.end - cs)]     # 备案审查率均列全省前列
+        fitting = [a for a in fitting
+                   if a.code != st.group[-1].action and lexicon.actions()[a.code].get("implied_by_all", True)]
         # 制发后均报备, 均在发布后15日内报备: a time, not a deed — unless no other verb is
         # (均经司法局合法性审核后印发)
         fitting = [a for a in fitting if not clause_text.startswith("后", a.end - cs)] or fitting

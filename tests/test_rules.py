@@ -421,3 +421,17 @@ def test_wordings_found_on_the_older_dev_files(text, expected):
 ])
 def test_wordings_found_on_the_older_dev_files_second_batch(text, expected):
     assert [(f[1], f[2]) for f in facts_of(text, 2020)] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a meeting the count went through (经…常务会议审议) does not own it
+    ("区司法局对区政府拟出台的行政规范性文件开展合法性审核16件，其中14件经区政府常务会议审议通过后印发，均报市政府和区人大常委会备案。",
+     [("reviewed", 16), ("enacted", 14), ("filed", 14)]),
+    # 均 before a rate (备案审查率) implies nothing
+    ("接收报送备案的规范性文件96件，经审查予以备案89件，责令限期改正7件，备案审查率、纠错率均列全省前列。",
+     [("received", 96), ("filed", 89), ("corrected", 7)]),
+    # 审查后发布的: the review is when, the issuing is what happened
+    ("全年经区政府法制办审查后发布的规范性文件共9件，全部报市政府备案。", [("enacted", 9), ("filed", 9)]),
+])
+def test_wordings_found_on_the_older_dev_files_third_batch(text, expected):
+    assert [(f[1], f[2]) for f in facts_of(text, 2020)] == expected
