@@ -76,6 +76,7 @@ _CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|、[^，,；;。、\s
 # 审查后发布的9件: the review is when, the issuing is what happened (not 撤回申请后终止: a chain)
 _THEN_VERB = re.compile(r"后(?=[\u4e00-\u9fff]{0,2}(?:发布|印发|出台|制发|实施))")
 _THROUGH = re.compile(r"[^，,；;。]{0,2}(?:经|经过|由|在|向|于)[^，,；;。]{0,8}")
+_LIST_SPLIT = re.compile(r"[、和及]")
 _JOINED = re.compile(r"连同|加上|加之")
 _LIST_GAP = re.compile(r"(?:[0-9０-９一二两三四五六七八九十百千万余多]{1,8}[件份个项条宗起]?)?[、或和及]")
 _AND_ALSO = re.compile(r"并(?:重新|及时|再|已|予以)?")     # 予以修改并重新报备: both
@@ -615,6 +616,7 @@ class RuleLinker:
     def _link_values(self, text, cs, clause, values, actions, nouns, st: _Sentence) -> list[Link]:
         links = []
         respectively = _respectively(text, cs, actions, values)
+        labels = {} if respectively else _respective_labels(text, cs, clause, values)
         for i, v in enumerate(values):
             # what follows a number, up to the next number, may still be about it
             next_value = values[i + 1].start if i + 1 < len(values) else None
@@ -626,6 +628,10 @@ class RuleLinker:
                 # 聘请的44名法律顾问全年参与…办理210余件: the verbs before the next count are its own
                 actions_v = [a for a in actions_v if a.end <= v.start]
             owner, own_clause = self._owner(v, nouns_v, st.subject, actions_v, next_value, text)
+            kind = self._kind_of(text, v, owner, nouns_v, actions_v, st)
+            if kind:
+                owner = st.subject     # 办结511件，其中刑事案件217件: a kind of the cases counted
+                labels = {**labels, v: kind}
             if own_clause and owner and (owner[0] == "SUBJECT" or any(n.end <= v.start for n, o in nouns if o == owner)):
                 self._set_owner(st, owner)
             chosen = None
@@ -665,7 +671,7 @@ class RuleLinker:
                     # 7名监督人员全部持有监督证: the bare count (headcount), and the 均 verb
                     # is a second action on it (see _second_action)
                     chosen, action = None, _subject_info(owner[1])["bare"]
-            label = self._breakdown_label(text, cs, v, clause) if st.breakdown_mode else None
+            label = labels.get(v) or (self._breakdown_label(text, cs, v, clause) if st.breakdown_mode else None)
             if label:
                 st.breakdown = label
             describing = None
@@ -742,6 +748,24 @@ class RuleLinker:
                 links.append(Link(v, code, "certified", link.time, link.breakdown,
                                   round(link.confidence - 0.1, 3), SOURCE))
         return links
+
+    @staticmethod
+    def _kind_of(text: str, v: Span, owner: Owner | None, nouns: list[tuple[Span, Owner]],
+                 actions: list[Span], st: _Sentence) -> str | None:
+        """Among the parts (其中…), a look-alike right before the count whose wording ends
+        in a head the counted subject shares (刑事案件 under 法律援助案件) names a kind of
+        them: its wording, as the part's breakdown."""
+        if not (st.breakdown_mode and owner and owner[0] == "OTHER" and st.subject and st.subject[0] == "SUBJECT"):
+            return None
+        if lexicon.load("distractors")[owner[1]].get("mixes_totals"):
+            return None     # 监察委员会规范性文件1件: another kind of document, not a part
+        noun = next((n for n, o in nouns if o == owner and 0 <= v.start - n.end <= 1), None)
+        if noun is None or any(a.end <= v.start and a.start >= noun.start - 8 for a in actions):
+            return None
+        # (heads both share: 案件 of 法律援助 and of 刑事/民事 cases, not 民转刑案件 of events)
+        heads = set(_subject_info(st.subject[1]).get("generic", ())) & \
+            set(lexicon.load("distractors")[owner[1]].get("generic", ()))
+        return noun.text if any(noun.text.endswith(h) and noun.text != h for h in heads) else None
 
     def _all_of_after(self, text: str, v: Span, chosen: Span, owner: Owner | None,
                       nouns: list[tuple[Span, Owner]]) -> bool:
@@ -973,6 +997,19 @@ class RuleLinker:
                     out.append(Link(l.value, l.subject, a.code, l.time, l.breakdown,
                                     round(l.confidence - 0.1, 3), SOURCE))
         return out
+
+
+def _respective_labels(text: str, cs: int, clause: list[Span], values: list[Span]) -> dict[Span, str]:
+    """其中区城管局、区市场监管局分别为412名、236名: pair the listed parts with the values
+    (as breakdowns), when nothing but names stands before 分别."""
+    at = text.find("分别", cs, values[0].start) if values else -1
+    if at < 0 or any(s.label in ("ACTION", "VALUE") and s.start < at for s in clause):
+        return {}
+    head = _LABEL_STRIP.sub("", text[cs:at].strip("，,、；;：: 　"))
+    labels = [x.strip() for x in _LIST_SPLIT.split(head)]
+    if len(labels) < 2 or len(labels) != len(values) or not all(2 <= len(x) <= 15 for x in labels):
+        return {}
+    return dict(zip(values, labels))
 
 
 def _respectively(text: str, cs: int, actions: list[Span], values: list[Span]) -> dict[Span, str]:

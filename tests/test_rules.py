@@ -435,3 +435,22 @@ def test_wordings_found_on_the_older_dev_files_second_batch(text, expected):
 ])
 def test_wordings_found_on_the_older_dev_files_third_batch(text, expected):
     assert [(f[1], f[2]) for f in facts_of(text, 2020)] == expected
+
+
+def test_parts_listed_before_分别_are_the_breakdowns_of_their_values():
+    text = "截至年底，全区具有行政执法资格的人员1087名，其中区城管局、区市场监管局、区生态环境分局分别为412名、236名、88名。"
+    got = [(f.action, f.value, f.breakdown) for f in extract(text, report_year=2019, backend="rules").facts]
+    assert got == [("certified", 1087, None), ("certified", 412, "区城管局"), ("certified", 236, "区市场监管局"),
+                   ("certified", 88, "区生态环境分局")]
+
+
+def test_a_look_alike_among_the_parts_names_a_kind_of_the_cases_counted():
+    text = "区法律援助中心全年受理法律援助案件536件，办结511件，其中刑事案件217件、民事案件294件。"
+    got = [(f.action, f.value, f.breakdown) for f in extract(text, report_year=2021, backend="rules").facts]
+    assert got == [("accepted", 536, None), ("concluded", 511, None), ("concluded", 217, "刑事案件"),
+                   ("concluded", 294, "民事案件")]
+
+
+def test_documents_of_the_people_s_congress_office_are_not_the_government_s():
+    text = "区人大常委会作出的决议、决定及常委会办公室印发的规范性文件共11件，已按规定全部报送市人大常委会备案。"
+    assert facts_of(text, 2018) == []
