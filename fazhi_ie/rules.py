@@ -71,8 +71,6 @@ _PARTS_OPEN = re.compile(rf"[ \u3000]{{0,4}}(?:其中|{_FROM_VIEW})")
 # 撤回申请后终止审理6件 / 撤回申请而终止 / 撤回申请、复议机构终止审理的: both actions
 # happened to the same count
 _CHAIN = re.compile(r"^(?:后|而|并|后予以|即|后即|、[^，,；;。、\s0-9０-９]{0,8}?|)$")
-
-
 # 审查后发布的9件: the review is when, the issuing is what happened (not 撤回申请后终止: a chain)
 _THEN_VERB = re.compile(r"后(?=[\u4e00-\u9fff]{0,2}(?:发布|印发|出台|制发|实施))")
 _THROUGH = re.compile(r"[^，,；;。]{0,2}(?:经|经过|由|在|向|于)[^，,；;。]{0,8}")
@@ -80,13 +78,6 @@ _LIST_SPLIT = re.compile(r"[、和及]")
 _JOINED = re.compile(r"连同|加上|加之")
 _LIST_GAP = re.compile(r"(?:[0-9０-９一二两三四五六七八九十百千万余多]{1,8}[件份个项条宗起]?)?[、或和及]")
 _AND_ALSO = re.compile(r"并(?:重新|及时|再|已|予以)?")     # 予以修改并重新报备: both
-
-
-def ends_in(first: str, second: str) -> bool:
-    """``first`` is an action that ends in ``second`` (a withdrawal ends in the case's
-    termination: ``ends_in`` in actions.yaml); 并 joins any two."""
-    return second in lexicon.actions()[first].get("ends_in", ())
-
 _REST = re.compile(r"其余|其他(?!类)|另有")      # 其他类27件 is a category, not the rest
 _NOTE_OPEN = re.compile(r"[（(]|其中")
 _FOUND = re.compile(r"发现")
@@ -106,6 +97,12 @@ TITLE_CHARS, TITLE_LINES = 800, 8
 _TITLE_END = re.compile(r"(?:报告|总结|情况|统计|公示|公告|通报)$")
 # a clause may borrow the sentence's action only when this little stands before its number
 MAX_BARE_PREFIX = 4
+
+
+def ends_in(first: str, second: str) -> bool:
+    """``first`` is an action that ends in ``second`` (a withdrawal ends in the case's
+    termination: ``ends_in`` in actions.yaml); 并 joins any two."""
+    return second in lexicon.actions()[first].get("ends_in", ())
 
 
 def _alternation(words) -> str:
@@ -584,8 +581,8 @@ class RuleLinker:
                 if not other_subject:         # 诉讼案件均已审结 speaks of other cases
                     # (a clause naming nothing goes on with a 均 run: 均经审核，在规定时限内报…备案)
                     links += self._implied(clause_text, cs, actions, st, goes_on=not nouns and not semicolon_before)
-                if nouns:
-                    self._set_owner(st, nouns[-1][1])
+                for _, o in nouns:     # 法律顾问全程参与…法律服务，: the agent, then a look-alike
+                    self._set_owner(st, o)
                 usable = [a for a in actions if "blocked" not in a.flags]
                 if usable:
                     st.action = usable[-1].code
@@ -645,7 +642,7 @@ class RuleLinker:
                     continue          # 拟修改3件, 均未败诉 (not 不合格人员的…9张)
                 after_v = [a for a in candidates if a.start >= v.end and "modifier" not in a.flags]
                 if after_v and "blocked" in max(after_v, key=lambda a: a.start).flags and \
-                        not any(a.end <= v.start and "modifier" not in a.flags for a in candidates):
+                        not any(a.end <= v.start and not a.flags & {"modifier", "weak"} for a in candidates):
                     continue          # 另1件因上位法修订暂缓发布: what it comes to is a plan
                 fits = [a for a in candidates if owner and owner[0] == "SUBJECT"
                         and _takes(owner[1], a.code) and "blocked" not in a.flags]
@@ -887,7 +884,9 @@ class RuleLinker:
         # 未取得执法证件的46名 / 16名未取得执法证的人员: a negated verb in a 的-phrase only
         # describes the noun
         before = [a for a in before if not ("blocked" in a.flags and "的" in text[a.end:v.start])]
-        after = [a for a in after if not ("blocked" in a.flags and _MODIFIES_NOUN.match(text, a.end))]
+        # (43名年审不合格人员: a negated verb right before a noun describes it too)
+        after = [a for a in after if not ("blocked" in a.flags and (_MODIFIES_NOUN.match(text, a.end)
+                                                                    or lexicon_matchers()[1].match(text, a.end)))]
         main_before = [a for a in before if "modifier" not in a.flags]
         main_after = [a for a in after if "modifier" not in a.flags and not _describes(text, v, a)]
         # 受理案件连同上年结转的14件: the verb before 连同 speaks of the other half

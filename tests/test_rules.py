@@ -454,3 +454,22 @@ def test_a_look_alike_among_the_parts_names_a_kind_of_the_cases_counted():
 def test_documents_of_the_people_s_congress_office_are_not_the_government_s():
     text = "区人大常委会作出的决议、决定及常委会办公室印发的规范性文件共11件，已按规定全部报送市人大常委会备案。"
     assert facts_of(text, 2018) == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the last verb after a count with only 另有 before it is a plan
+    ("全年共审查区政府规范性文件7件，审查后印发6件，另有1件因制定依据已调整暂缓印发。", [("reviewed", 7), ("enacted", 6)]),
+    # 年审不合格人员: a negated verb right before a noun describes it
+    ("全区1903名执法人员通过年审，对43名年审不合格人员暂扣执法证件。", [("certified", 1903), ("revoked_cert", 43)]),
+    # case files sampled from a list of departments
+    ("抽查区城管执法局、区市场监管局等12个部门行政处罚案卷180卷。", [("reviewed", 180)]),
+    # sitting in on a hearing is an event
+    ("市政府主要负责同志带头旁听行政诉讼庭审一次。", []),
+    # an agent named in a clause with no count goes on into the next clauses
+    ("区政府法律顾问全程参与疫情防控法律服务，全年审查涉疫合同协议57份，协助办理行政复议、行政诉讼案件28件。",
+     [("handled", 28)]),
+    ("镇执法大队现有在编执法人员23名，均持有行政执法证件，另聘用协管员40名。",
+     [("headcount", 23), ("certified", 23), ("headcount", 40)]),
+])
+def test_wordings_found_on_the_train_files(text, expected):
+    assert [(f[1], f[2]) for f in facts_of(text, 2020)] == expected
