@@ -34,6 +34,8 @@ _RATE = re.compile(r"率|%|％|百分点")
 _MEASURE_AFTER = re.compile(r"时间|周期|期限|时限|用时|天数|率")     # 审结时间, 办结率: a measure, not a deed
 # 2010年以来区政府制发的文件, 2017年结转的4件: the year describes documents or cases
 _DESCRIBES = re.compile(r"^(?:[^，,；;。的]{0,20}?(?:制定|制发|印发|发布|出台)|[^，,；;。的]{1,6})的")
+# 上年度备案审查中发现的2件: whatever the year, it dates the finding, not the count
+_DESCRIBES_FINDING = re.compile(r"^[^，,；;。的]{0,20}?(?:制定|制发|印发|发布|出台|发现)的")
 # (pattern, how the year is read): "abs"/"range" take their last year, ints shift the
 # report year, "now±n" shift the present (see pipeline._year)
 _TIME_PATTERNS = [
@@ -54,7 +56,8 @@ _COMPARE_WORD = re.compile(r"较|比|同比|环比")
 _CONTINUATION = re.compile(r"^[\s　]*(?:其中|另有|另|此外|上述|以上|同时)")
 _FROM_VIEW = r"从[^，,。；;]{1,8}看"     # 从制定主体看: opens the parts, like 其中
 _PARAGRAPH_GOES_ON = re.compile(rf"[\s　]{{0,8}}(?:其中|上述|以上|{_FROM_VIEW})")
-_BREAKDOWN_OPEN = re.compile(rf"其中|分别|按.{{1,8}}分|{_FROM_VIEW}|中[，,：:]?$|^[\s　]*涉及")
+_BREAKDOWN_OPEN = re.compile(rf"其中|分别|按.{{1,8}}分|{_FROM_VIEW}|中[，,：:]?$")
+_KINDS_OPEN = re.compile(r"^[\s　]*涉及")      # 审结90件，涉及行政处罚类40件: the kinds of the count before
 _ALL_OF = re.compile(r"(?<!平)均|全部|都|一律|悉数")     # not 平均 (on average)
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
 # 拟予修改, 退回修改 (sent back to be revised), 承诺在下次修订时: not done
@@ -86,9 +89,11 @@ _OBJECT_OPEN = re.compile(r"(?:^|[，,；;])\s*对[^，,；;。]{0,24}$")     # 
 # 3件存在问题的文件: a 的 phrase between a count and its noun
 _HEAD_OF_COUNT = re.compile(r"(?:[^，,；;。、0-9０-９]{0,12}的)?")
 _CATEGORY_AFTER = re.compile(r"[^，,；;。、\s0-9０-９]{0,3}?类|引发|方面的?")     # 政府信息公开类51件
+_CATEGORY_OPEN = re.compile(r"(?:涉及|因)$")
+_OF_COUNT = re.compile(r"[^，,；;。]{0,4}?的(?=[0-9０-９一二两三四五六七八九十])")
 _COUNT_NEXT = re.compile(r"[了]?[0-9０-９一二两三四五六七八九十]")     # 纠正3件: the verb has its own count
 _CORRECTED_LATER = re.compile(r"(?:纠正|改正|纠错)(?!意见|建议)")
-_LABEL_STRIP = re.compile(r"^[\s　]*(?:其中|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
+_LABEL_STRIP = re.compile(r"^[\s　]*(?:对|其中|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
 _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LIST_ITEM = re.compile(r"(?<![ \t　])[ \t　]*(?:[0-9０-９]{1,2}[.、．]|[（(][0-9０-９]{1,2}[)）]|[①-⑩])")
@@ -252,7 +257,10 @@ class RuleTagger:
                 spans = [sp for sp in spans if not (s <= sp.start and sp.end <= e)]
                 spans.append(Span("OTHER", s, e, m.group(), code=code))
         # 行政处罚类19件, 因行政处罚引发214件: a look-alike naming a category of cases owns nothing
-        spans = [sp for sp in spans if not (sp.label == "OTHER" and _CATEGORY_AFTER.match(chunk, sp.end - start))]
+        # (涉及行政处罚的120件 too)
+        spans = [sp for sp in spans if not (sp.label == "OTHER" and (
+            _CATEGORY_AFTER.match(chunk, sp.end - start) or
+            (_CATEGORY_OPEN.search(chunk, 0, sp.start - start) and _OF_COUNT.match(chunk, sp.end - start))))]
         spans.sort(key=lambda sp: sp.start)
         # for each character, the start of the noun covering it and whether it is a look-alike
         cover: dict[int, tuple[int, bool]] = {}
@@ -293,6 +301,7 @@ class RuleTagger:
             time_ends.append((s, e))
             after = chunk[m.end():m.end() + 24]
             if _BEFORE_AFTER.match(after) or (kind in ("abs", "range") and _DESCRIBES.match(after)) or \
+                    _DESCRIBES_FINDING.match(after) or \
                     (m.group().endswith("以来") and _MODIFIES_NOUN.match(after)):
                 continue
             # 较上年 / 去年为168件: a comparison governs only its own clause
@@ -562,7 +571,7 @@ class RuleLinker:
                 st.breakdown_mode, st.head_action, st.breakdown, st.action = False, None, None, None
             semicolon_before = after_semicolon
             after_semicolon = clause_text.rstrip().endswith((";", "；"))
-            if _BREAKDOWN_OPEN.search(clause_text):
+            if _BREAKDOWN_OPEN.search(clause_text) or (links and _KINDS_OPEN.search(clause_text)):
                 st.breakdown_mode = True
                 if links and _PARTS_FOLLOW.search(clause_text) and not any(
                         a.label == "ACTION" and a.start >= cs and a.code == links[-1].action for a in spans):
@@ -940,11 +949,13 @@ class RuleLinker:
     def _breakdown_label(text: str, cs: int, v: Span, clause: list[Span]) -> str | None:
         """The category a part-count is split by: the bare noun phrase before it
         (其中书面案件625件 → 书面案件)."""
-        if any(s.label in ("ACTION", "OTHER") or (s.label == "SUBJECT" and s.code)
-               for s in clause if s.end <= v.start):
-            return None
         prev_values = [s.end for s in clause if s.label == "VALUE" and s.end <= v.start]
         start = max([cs] + prev_values)
+        # (婚姻家庭纠纷612件: a subject's bare head ending the label names a kind of it)
+        if any(s.label in ("ACTION", "OTHER") or (s.label == "SUBJECT" and s.code and not (
+                0 <= v.start - s.end <= 1 and len(s.text) <= 2 and _CJK.search(text, start, s.start)))
+               for s in clause if start <= s.start and s.end <= v.start):
+            return None
         label = _LABEL_STRIP.sub("", text[start:v.start].strip("，,、；;：: 　"))
         if 2 <= len(label) <= 15 and _CJK.search(label) and not _COMPARE_WORD.search(label):
             return label

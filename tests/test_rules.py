@@ -473,3 +473,22 @@ def test_documents_of_the_people_s_congress_office_are_not_the_government_s():
 ])
 def test_wordings_found_on_the_train_files(text, expected):
     assert [(f[1], f[2]) for f in facts_of(text, 2020)] == expected
+
+
+def test_parts_by_kind_and_their_labels():
+    text = "调解成功1829件，其中婚姻家庭纠纷612件、邻里纠纷448件。收到行政复议申请300件，其中涉及行政处罚的120件。"
+    got = [(f.action, f.value, f.breakdown) for f in extract(text, report_year=2021, backend="rules").facts]
+    assert got == [("resolved", 1829, None), ("resolved", 612, "婚姻家庭纠纷"), ("resolved", 448, "邻里纠纷"),
+                   ("received", 300, None), ("received", 120, "行政处罚")]
+    # 涉及 opens kinds only after a count: 涉及文件212件 is the count itself
+    text = "对现行有效的行政规范性文件进行全面清理，涉及文件212件，决定废止14件。"
+    assert [(f.action, f.value, f.breakdown) for f in extract(text, report_year=2024, backend="rules").facts] == [
+        ("cleaned_up", 212, None), ("repealed", 14, None)]
+
+
+def test_对其中_is_no_label_and_a_finding_s_year_is_not_the_count_s():
+    [f] = extract("对20件规范性文件开展后评估，对其中3件作出修订。", report_year=2022, backend="rules").facts
+    assert (f.action, f.value, f.breakdown) == ("revised", 3, None)
+    text = "收到报备的规范性文件20件。对上年度备案审查中发现的2件制定程序不规范的文件，已督促有关部门予以纠正。"
+    assert [(f.action, f.value, f.year) for f in extract(text, report_year=2025, backend="rules").facts] == [
+        ("received", 20, 2025), ("corrected", 2, 2025)]
