@@ -52,6 +52,7 @@ _TIME_PATTERNS = [
 ]
 _COMPARISON_BEFORE = re.compile(r"(?:较|比|同比|相比|对比|与)的?$")
 _DELTA_BEFORE = re.compile(r"(?:增加|减少|增长|下降|上升|提高|降低|多|少|增|减)(?:出|了)?(?:近|约|超过|逾)?$")
+_TIMES_AFTER = re.compile(r"(?:同期)?的?[0-9０-９.．]+倍")
 _COMPARE_WORD = re.compile(r"较|比|同比|环比")
 _CONTINUATION = re.compile(r"^[\s　]*(?:其中|另有|另|此外|上述|以上|同时)")
 _FROM_VIEW = r"从[^，,。；;]{1,8}看"     # 从制定主体看: opens the parts, like 其中
@@ -93,9 +94,11 @@ _CATEGORY_OPEN = re.compile(r"(?:涉及|因)$")
 _OF_COUNT = re.compile(r"[^，,；;。]{0,4}?的(?=[0-9０-９一二两三四五六七八九十])")
 _COUNT_NEXT = re.compile(r"[了]?[0-9０-９一二两三四五六七八九十]")     # 纠正3件: the verb has its own count
 _CORRECTED_LATER = re.compile(r"(?:纠正|改正|纠错)(?!意见|建议)")
-_LABEL_STRIP = re.compile(r"^[\s　]*(?:对|其中|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
+_LABEL_STRIP = re.compile(r"^[\s　]*(?:对|其中|其余|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
 _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_RESPONDENT = re.compile(r"以?([^，,；;。]{2,12}?)(?:作为|为)(?:被告|被申请人)的?(?:案件)?")
+_NOTE_CLOSED = re.compile(r"[）)][，,；;]?\s*$")
 _LIST_ITEM = re.compile(r"(?<![ \t　])[ \t　]*(?:[0-9０-９]{1,2}[.、．]|[（(][0-9０-９]{1,2}[)）]|[①-⑩])")
 # where a document's title is looked for: its first lines, short, ending like a title
 TITLE_CHARS, TITLE_LINES = 800, 8
@@ -305,7 +308,8 @@ class RuleTagger:
                     (m.group().endswith("以来") and _MODIFIES_NOUN.match(after)):
                 continue
             # 较上年 / 去年为168件: a comparison governs only its own clause
-            comparison = bool(_COMPARISON_BEFORE.search(chunk[max(0, m.start() - 3):m.start()]))
+            comparison = bool(_COMPARISON_BEFORE.search(chunk[max(0, m.start() - 3):m.start()])) or \
+                bool(_TIMES_AFTER.match(after))      # 是2023年的1.9倍: a comparison too
             span = _time_span(kind, m.group(), s, e, comparison)
             inside_verb = any(a.label == "ACTION" and a.start < s and e <= a.end for a in spans)
             if span is not None and not inside_verb:      # 结转2019年办理 (not 上年结转): part of the verb
@@ -569,6 +573,9 @@ class RuleLinker:
             if after_semicolon and any(s.start < first_value and s.code for s, _ in nouns) | \
                     any(a.start < first_value for a in actions):
                 st.breakdown_mode, st.head_action, st.breakdown, st.action = False, None, None, None
+            elif _NOTE_CLOSED.search(text, max(0, cs - 3), cs) and any(a.start < first_value for a in actions):
+                # 1086件（其中涉疫情类纠纷312件），调解成功1047件: the note's parts are over
+                st.breakdown_mode, st.breakdown = False, None
             semicolon_before = after_semicolon
             after_semicolon = clause_text.rstrip().endswith((";", "；"))
             if _BREAKDOWN_OPEN.search(clause_text) or (links and _KINDS_OPEN.search(clause_text)):
@@ -956,7 +963,9 @@ class RuleLinker:
                 0 <= v.start - s.end <= 1 and len(s.text) <= 2 and _CJK.search(text, start, s.start)))
                for s in clause if start <= s.start and s.end <= v.start):
             return None
-        label = _LABEL_STRIP.sub("", text[start:v.start].strip("，,、；;：: 　"))
+        label = _LABEL_STRIP.sub("", text[start:v.start].strip("，,、；;：: 　（("))
+        respondent = _RESPONDENT.fullmatch(label)     # 以县政府为被告的19件: by respondent, 县政府
+        label = respondent.group(1) if respondent else label
         if 2 <= len(label) <= 15 and _CJK.search(label) and not _COMPARE_WORD.search(label):
             return label
         return None

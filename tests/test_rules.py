@@ -492,3 +492,22 @@ def test_对其中_is_no_label_and_a_finding_s_year_is_not_the_count_s():
     text = "收到报备的规范性文件20件。对上年度备案审查中发现的2件制定程序不规范的文件，已督促有关部门予以纠正。"
     assert [(f.action, f.value, f.year) for f in extract(text, report_year=2025, backend="rules").facts] == [
         ("received", 20, 2025), ("corrected", 2, 2025)]
+
+
+def test_certificates_checked_are_certified_and_全年审核_is_no_annual_check():
+    assert [(f[1], f[2]) for f in facts_of("全年审验执法证件2100个。", 2023)] == [("certified", 2100)]
+    assert [(f[1], f[2]) for f in facts_of("全年审核区政府行政规范性文件9件。", 2023)] == [("reviewed", 9)]
+
+
+def test_labels_of_parts_in_a_note_by_respondent_and_the_rest():
+    text = "全年共调解各类矛盾纠纷1086件（其中涉疫情类纠纷312件），调解成功1047件。"
+    assert [(f.action, f.value, f.breakdown) for f in extract(text, report_year=2022, backend="rules").facts] == [
+        ("handled", 1086, None), ("handled", 312, "涉疫情类纠纷"), ("resolved", 1047, None)]
+    text = "全县行政机关参加行政诉讼应诉案件44件，其中以县政府为被告的19件。"
+    assert [(f.value, f.breakdown) for f in extract(text, report_year=2017, backend="rules").facts] == [
+        (44, None), (19, "县政府")]
+
+
+def test_a_year_compared_by_times_governs_only_its_clause():
+    text = "全市共接收行政复议申请2138件，是2023年的1.9倍；依法受理1967件。"
+    assert [(f.value, f.year) for f in extract(text, report_year=2024, backend="rules").facts] == [(2138, 2024), (1967, 2024)]
