@@ -116,6 +116,10 @@ def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subje
     spans = sorted(spans, key=lambda sp: sp.start)
     starts = [sp.start for sp in spans]
     header = [_describe(c, spans, starts) for c in rows[0]]
+    if any(_cell_value(text, c) for c in rows[0][1:]):
+        # 维持 | 148 on the first line: no header, every line is data
+        header = [{"subject": None, "other": False, "actions": [], "year": None}] * max(map(len, rows))
+        rows = [[]] + rows
     context = _context_subject(text, passage.start, heading_subject)
     intro = _intro_actions(text, passage.start)
     covers = set(lexicon.actions()["corrected"]["covers"])

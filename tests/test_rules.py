@@ -511,3 +511,9 @@ def test_labels_of_parts_in_a_note_by_respondent_and_the_rest():
 def test_a_year_compared_by_times_governs_only_its_clause():
     text = "全市共接收行政复议申请2138件，是2023年的1.9倍；依法受理1967件。"
     assert [(f.value, f.year) for f in extract(text, report_year=2024, backend="rules").facts] == [(2138, 2024), (1967, 2024)]
+
+
+def test_a_table_without_a_header_line():
+    text = "全年审结行政复议案件120件，审结情况如下：\n维持 | 80件\n撤销 | 10件\n驳回 | 30件\n"
+    assert [(f[1], f[2]) for f in facts_of(text, 2021)] == [
+        ("concluded", 120), ("upheld", 80), ("revoked", 10), ("dismissed", 30)]
