@@ -98,6 +98,7 @@ _LABEL_STRIP = re.compile(r"^[\s　]*(?:对|其中|其余|另有|另|包括|涉�
 _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RESPONDENT = re.compile(r"以?([^，,；;。]{2,12}?)(?:作为|为)(?:被告|被申请人)的?(?:案件)?")
+_AFTER_DOING = re.compile(r"[\s　]*经(?:过)?[^，,；;。]{0,6}[，,]\s*$")
 _NOTE_CLOSED = re.compile(r"[）)][，,；;]?\s*$")
 _LIST_ITEM = re.compile(r"(?<![ \t　])[ \t　]*(?:[0-9０-９]{1,2}[.、．]|[（(][0-9０-９]{1,2}[)）]|[①-⑩])")
 # where a document's title is looked for: its first lines, short, ending like a title
@@ -153,8 +154,10 @@ def _noun_verbs(code: str | None) -> tuple[str, ...]:
 def _describes_noun(code: str) -> re.Pattern:
     """The nouns the action's wordings describe when written right before them (报备文件,
     转办工单): ``describes`` in actions.yaml."""
-    words = lexicon.actions()[code].get("describes", ())
-    return re.compile(_alternation(words) if words else "(?!)")
+    entry = lexicon.actions()[code]
+    parts = [_alternation(entry["describes"])] if entry.get("describes") else []
+    parts += entry.get("describes_patterns", ())      # 转办法律咨询类工单: a few words before the noun
+    return re.compile("|".join(f"(?:{p})" for p in parts) if parts else "(?!)")
 
 
 @functools.cache
@@ -600,7 +603,7 @@ class RuleLinker:
                 for _, o in nouns:     # 法律顾问全程参与…法律服务，: the agent, then a look-alike
                     self._set_owner(st, o)
                 usable = [a for a in actions if "blocked" not in a.flags]
-                if usable:
+                if usable and not _AFTER_DOING.match(clause_text):     # (经清理，: when, not what)
                     st.action = usable[-1].code
                 continue
             st.implied = False

@@ -517,3 +517,13 @@ def test_a_table_without_a_header_line():
     text = "全年审结行政复议案件120件，审结情况如下：\n维持 | 80件\n撤销 | 10件\n驳回 | 30件\n"
     assert [(f[1], f[2]) for f in facts_of(text, 2021)] == [
         ("concluded", 120), ("upheld", 80), ("revoked", 10), ("dismissed", 30)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # 经清理，: when it happened, not what happened to the next count
+    ("经清理，全市确认行政执法主体312个，公告行政执法人员8437名。", [("headcount", 8437)]),
+    # 转办…类工单 names the tickets another verb counts
+    ("接听、办理12345热线转办法律咨询类工单724件，已办结719件。", [("handled", 724), ("concluded", 719)]),
+])
+def test_adverbial_clauses_and_described_tickets(text, expected):
+    assert [(f[1], f[2]) for f in facts_of(text, 2020)] == expected
