@@ -52,13 +52,13 @@ _TIME_PATTERNS = [
 ]
 _COMPARISON_BEFORE = re.compile(r"(?:较|比|同比|相比|对比|与)的?$")
 _DELTA_BEFORE = re.compile(r"(?:增加|减少|增长|下降|上升|提高|降低|多|少|增|减)(?:出|了)?(?:近|约|超过|逾)?$")
-_TIMES_AFTER = re.compile(r"(?:同期)?的?[0-9０-９.．]+倍")
+_TIMES_AFTER = re.compile(r"(?:同期)?的?[0-9０-９.．]{1,8}倍")
 _COMPARE_WORD = re.compile(r"较|比|同比|环比")
 _CONTINUATION = re.compile(r"^[\s　]*(?:其中|另有|另|此外|上述|以上|同时)")
 _FROM_VIEW = r"从[^，,。；;]{1,8}看"     # 从制定主体看: opens the parts, like 其中
 _PARAGRAPH_GOES_ON = re.compile(rf"[\s　]{{0,8}}(?:其中|上述|以上|{_FROM_VIEW})")
 _BREAKDOWN_OPEN = re.compile(rf"其中|分别|按.{{1,8}}分|{_FROM_VIEW}|中[，,：:]?$")
-_KINDS_OPEN = re.compile(r"^[\s　]*涉及")      # 审结90件，涉及行政处罚类40件: the kinds of the count before
+_KINDS_OPEN = re.compile(r"^[\s　]{0,4}涉及")      # 审结90件，涉及行政处罚类40件: the kinds of the count before
 _ALL_OF = re.compile(r"(?<!平)均|全部|都|一律|悉数")     # not 平均 (on average)
 _AND_THEN = re.compile(r"^[\s　]*(?:并|且|并且|同时|还|再)")
 # 拟予修改, 退回修改 (sent back to be revised), 承诺在下次修订时: not done
@@ -85,7 +85,7 @@ _AND_ALSO = re.compile(r"并(?:重新|及时|再|已|予以)?")     # 予以修�
 _REST = re.compile(r"其余|其他(?!类)|另有")      # 其他类27件 is a category, not the rest
 _NOTE_OPEN = re.compile(r"[（(]|其中")
 _FOUND = re.compile(r"发现")
-_FOUND_OPEN = re.compile(r"发现[，,：:]\s*$")      # 在审查中发现，…3件文件存在问题: the clause is what was found
+_FOUND_OPEN = re.compile(r"发现[，,：:]\s{0,4}$")      # 在审查中发现，…3件文件存在问题: the clause is what was found
 _OBJECT_OPEN = re.compile(r"(?:^|[，,；;])\s*对[^，,；;。]{0,24}$")     # 对…的67件: an object
 # 3件存在问题的文件: a 的 phrase between a count and its noun
 _HEAD_OF_COUNT = re.compile(r"(?:[^，,；;。、0-9０-９]{0,12}的)?")
@@ -98,8 +98,8 @@ _LABEL_STRIP = re.compile(r"^[\s　]*(?:对|其中|其余|另有|另|包括|涉�
 _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RESPONDENT = re.compile(r"以?([^，,；;。]{2,12}?)(?:作为|为)(?:被告|被申请人)的?(?:案件)?")
-_AFTER_DOING = re.compile(r"[\s　]*经(?:过)?[^，,；;。]{0,6}[，,]\s*$")
-_NOTE_CLOSED = re.compile(r"[）)][，,；;]?\s*$")
+_AFTER_DOING = re.compile(r"[\s　]{0,4}经(?:过)?[^，,；;。]{0,6}[，,]\s{0,4}$")
+_NOTE_CLOSED = re.compile(r"[）)][，,；;]?\s{0,4}$")
 _LIST_ITEM = re.compile(r"(?<![ \t　])[ \t　]*(?:[0-9０-９]{1,2}[.、．]|[（(][0-9０-９]{1,2}[)）]|[①-⑩])")
 # where a document's title is looked for: its first lines, short, ending like a title
 TITLE_CHARS, TITLE_LINES = 800, 8
