@@ -566,7 +566,9 @@ class RuleLinker:
                     if owner is None and s.label == "SUBJECT" and not s.code and state.title and \
                             state.title[0] in _generic_owners(s.text) and \
                             any(x.label == "VALUE" and (0 <= s.start - x.end <= 1 or 0 <= x.start - s.end <= 1)
-                                for x in clause):
+                                for x in clause) and \
+                            any(x.label == "ACTION" and "blocked" not in x.flags and _takes(state.title[0][1], x.code)
+                                for x in clause):     # (and a verb here the title's subject takes)
                         owner = state.title[0]    # 31件案件 under a heading naming nothing: the title's
                     if owner:
                         nouns.append((s, owner))

@@ -418,6 +418,9 @@ def test_wordings_found_on_the_older_dev_files(text, expected):
     # 案件 under a heading naming nothing: the subject of the document's title
     ("县2020年行政复议工作总结\n一、基本情况\n全年收到行政复议申请80件。\n二、创新审理方式\n对案情复杂的12件案件实行公开开庭审理。",
      [("received", 80), ("heard", 12)]),
+    # …only with a verb the title's subject takes (评查案件30件 are no reconsideration cases)
+    ("县2022年行政复议工作情况报告\n一、收案情况\n全年收到行政复议申请88件。\n二、办案质量\n全年组织案件评查2次，评查案件30件。",
+     [("received", 88)]),
 ])
 def test_wordings_found_on_the_older_dev_files_second_batch(text, expected):
     assert [(f[1], f[2]) for f in facts_of(text, 2020)] == expected
