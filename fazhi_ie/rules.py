@@ -740,6 +740,12 @@ class RuleLinker:
                 elif info.get("bare") and self._adjacent_noun(text, v, nouns_v, code):
                     action, confidence = info["bare"], 0.6
                 else:
+                    if action is None and own_clause and self._adjacent_noun(text, v, nouns_v, code) \
+                            and not self._is_delta(text, cs, v):
+                        # 作出重大行政决策8项，均经合法性审查: no verb of its own, but a 均 clause
+                        # after it may give it one (see _implied)
+                        st.group = [Link(value=v, subject=code, action=None, time=self._time(v, clause, st.time),
+                                         breakdown=None, confidence=0.75, source=SOURCE)]
                     continue
             if "units" in info and v.unit not in info["units"]:
                 continue              # 培训3期: sessions, not people

@@ -530,3 +530,8 @@ def test_a_table_without_a_header_line():
 ])
 def test_adverbial_clauses_and_described_tickets(text, expected):
     assert [(f[1], f[2]) for f in facts_of(text, 2020)] == expected
+
+
+def test_a_count_with_no_verb_of_its_own_takes_the_verb_of_a_均_clause():
+    text = "全年县政府作出重大行政决策8项，均经过公众参与、专家论证、风险评估、合法性审查和集体讨论决定程序。"
+    assert [(f[0], f[1], f[2]) for f in facts_of(text, 2017)] == [("major_decision", "reviewed", 8)]
