@@ -99,6 +99,7 @@ _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RESPONDENT = re.compile(r"以?([^，,；;。]{2,12}?)(?:作为|为)(?:被告|被申请人)的?(?:案件)?")
 _AFTER_DOING = re.compile(r"[\s　]{0,4}经(?:过)?[^，,；;。]{0,6}[，,]\s{0,4}$")
+_CLAUSE_STOP_SEMI = re.compile(r"[；;。]")
 _NOTE_CLOSED = re.compile(r"[）)][，,；;]?\s{0,4}$")
 _LIST_ITEM = re.compile(r"(?<![ \t　])[ \t　]*(?:[0-9０-９]{1,2}[.、．]|[（(][0-9０-９]{1,2}[)）]|[①-⑩])")
 # where a document's title is looked for: its first lines, short, ending like a title
@@ -760,7 +761,10 @@ class RuleLinker:
             if st.group and ((st.group[-1].subject, st.group[-1].action) != (code, action)
                              or (chosen is not None and max(cs, st.group[-1].value.end) <= chosen.start
                                  and chosen.end <= v.start)):
-                st.group = []     # (审核3件，审查…7件，均予以备案: 均 speaks of the 7, which has its own verb)
+                # (审核3件，审查…7件，均予以备案: 均 speaks of the 7, which has its own verb; but
+                # 作出重大行政决策7项，出台规范性文件9件，均经审核: of both)
+                st.group = [l for l in st.group if l.action is None
+                            and not _CLAUSE_STOP_SEMI.search(text, l.value.end, v.start)]
             st.group.append(link)
             links.append(link)
             extra = self._second_action(text, v, chosen, action, actions_v)
@@ -1022,7 +1026,7 @@ class RuleLinker:
         group = [l for l in st.group if l.breakdown is None] or st.group
         for a in chosen:
             for l in group:
-                if (l.value, a.code) not in done:
+                if (l.value, a.code) not in done and a.code in _subject_info(l.subject)["actions"]:
                     done.add((l.value, a.code))
                     out.append(Link(l.value, l.subject, a.code, l.time, l.breakdown,
                                     round(l.confidence - 0.1, 3), SOURCE))

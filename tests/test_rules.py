@@ -535,3 +535,9 @@ def test_adverbial_clauses_and_described_tickets(text, expected):
 def test_a_count_with_no_verb_of_its_own_takes_the_verb_of_a_均_clause():
     text = "全年县政府作出重大行政决策8项，均经过公众参与、专家论证、风险评估、合法性审查和集体讨论决定程序。"
     assert [(f[0], f[1], f[2]) for f in facts_of(text, 2017)] == [("major_decision", "reviewed", 8)]
+
+
+def test_均_speaks_of_a_count_with_no_verb_and_the_one_listed_after_it():
+    text = "一年来，区政府作出重大行政决策7项，出台行政规范性文件9件，均经区司法局合法性审核。"
+    assert [(f[0], f[1], f[2]) for f in facts_of(text, 2023)] == [
+        ("major_decision", "reviewed", 7), ("normative_document", "enacted", 9), ("normative_document", "reviewed", 9)]
