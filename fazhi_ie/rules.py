@@ -775,6 +775,11 @@ class RuleLinker:
                 # those who passed were certified (no count of their own for it)
                 links.append(Link(v, code, "certified", link.time, link.breakdown,
                                   round(link.confidence - 0.1, 3), SOURCE))
+            elif action == "certified" and "passed" in info["actions"] and any(
+                    a.code == "passed" and "modifier" in a.flags and text[a.end:v.start] == "的" for a in actions_v):
+                # 通过考试的498名已全部申领执法证: the same pair, the other way round
+                links.append(Link(v, code, "passed", link.time, link.breakdown,
+                                  round(link.confidence - 0.1, 3), SOURCE))
         return links
 
     @staticmethod

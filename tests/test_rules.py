@@ -541,3 +541,8 @@ def test_均_speaks_of_a_count_with_no_verb_and_the_one_listed_after_it():
     text = "一年来，区政府作出重大行政决策7项，出台行政规范性文件9件，均经区司法局合法性审核。"
     assert [(f[0], f[1], f[2]) for f in facts_of(text, 2023)] == [
         ("major_decision", "reviewed", 7), ("normative_document", "enacted", 9), ("normative_document", "reviewed", 9)]
+
+
+def test_those_who_passed_and_took_their_certificates_the_other_way_round():
+    text = "组织540名新增执法人员参加省统一行政执法资格考试，通过考试的498名已全部申领行政执法证。"
+    assert [(f[1], f[2]) for f in facts_of(text, 2021)] == [("examined", 540), ("certified", 498), ("passed", 498)]
