@@ -267,7 +267,7 @@ class RuleTagger:
         # (涉及行政处罚的120件 too)
         spans = [sp for sp in spans if not (sp.label == "OTHER" and (
             _CATEGORY_AFTER.match(chunk, sp.end - start) or
-            (_CATEGORY_OPEN.search(chunk, 0, sp.start - start) and _OF_COUNT.match(chunk, sp.end - start))))]
+            (_CATEGORY_OPEN.search(chunk, max(0, sp.start - start - 2), sp.start - start) and _OF_COUNT.match(chunk, sp.end - start))))]
         spans.sort(key=lambda sp: sp.start)
         # for each character, the start of the noun covering it and whether it is a look-alike
         cover: dict[int, tuple[int, bool]] = {}
