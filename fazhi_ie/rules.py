@@ -100,6 +100,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RESPONDENT = re.compile(r"以?([^，,；;。]{2,12}?)(?:作为|为)(?:被告|被申请人)的?(?:案件)?")
 _AFTER_DOING = re.compile(r"[\s　]{0,4}经(?:过)?[^，,；;。]{0,6}[，,]\s{0,4}$")
 _CLAUSE_STOP_SEMI = re.compile(r"[；;。]")
+_COMPARED_EACH = re.compile(r"分别(?:较|比|与|同比)")
 _NOTE_CLOSED = re.compile(r"[）)][，,；;]?\s{0,4}$")
 _LIST_ITEM = re.compile(r"(?<![ \t　])[ \t　]*(?:[0-9０-９]{1,2}[.、．]|[（(][0-9０-９]{1,2}[)）]|[①-⑩])")
 # where a document's title is looked for: its first lines, short, ending like a title
@@ -358,6 +359,7 @@ class _Sentence:
     end: int = 0                       # where the sentence ends
     implied: bool = False              # inside a 均…备案 run
     found: bool = False                # the latest count was what a review found (no fact)
+    earlier: list = field(default_factory=list)   # the sentence's links before this clause
 
 
 def _corrected_later(text: str, v: Span, end: int) -> bool:
@@ -610,6 +612,7 @@ class RuleLinker:
                     st.action = usable[-1].code
                 continue
             st.implied = False
+            st.earlier = links
             links += self._link_values(text, cs, clause, values, actions, nouns, st)
             trailing = [o for n, o in nouns if n.start > values[-1].end and o[0] == "SUBJECT"]
             if trailing:
@@ -635,6 +638,11 @@ class RuleLinker:
     def _link_values(self, text, cs, clause, values, actions, nouns, st: _Sentence) -> list[Link]:
         links = []
         respectively = _respectively(text, cs, actions, values)
+        if not respectively and _COMPARED_EACH.search(text, cs, values[0].start) and len(st.earlier) >= len(values):
+            # 撤销41件、变更6件，分别较去年同期的39件、4件: the earlier counts' actions, in order
+            respectively = {v: l.action for v, l in zip(values, st.earlier[-len(values):])}
+            if len({l.subject for l in st.earlier[-len(values):]}) == 1:
+                st.subject = ("SUBJECT", st.earlier[-1].subject)
         labels = {} if respectively else _respective_labels(text, cs, clause, values)
         for i, v in enumerate(values):
             # what follows a number, up to the next number, may still be about it

@@ -546,3 +546,9 @@ def test_均_speaks_of_a_count_with_no_verb_and_the_one_listed_after_it():
 def test_those_who_passed_and_took_their_certificates_the_other_way_round():
     text = "组织540名新增执法人员参加省统一行政执法资格考试，通过考试的498名已全部申领行政执法证。"
     assert [(f[1], f[2]) for f in facts_of(text, 2021)] == [("examined", 540), ("certified", 498), ("passed", 498)]
+
+
+def test_counts_compared_each_to_last_year_take_the_earlier_actions_in_order():
+    text = "全市审结行政复议案件640件，其中撤销41件、变更6件，分别较去年同期的39件、4件有所增加。"
+    assert [(f[1], f[2], f[3]) for f in facts_of(text, 2018)] == [
+        ("concluded", 640, 2018), ("revoked", 41, 2018), ("changed", 6, 2018), ("revoked", 39, 2017), ("changed", 4, 2017)]
