@@ -92,6 +92,9 @@ class Outline:
         return path[::-1]
 
 
+_ONLY_BRACKETS = re.compile(r"(?:[ \t\u3000\xa0]*【[^】\n]{0,24}】)+[ \t\u3000\xa0]*")
+
+
 def _lines(text: str):
     pos = 0
     for line in text.splitlines(keepends=True):
@@ -121,8 +124,8 @@ def parse_outline(text: str) -> Outline:
             if not m:
                 continue
             body = line[m.end():]
-            if not body.strip():
-                break
+            if not body.strip() or (name == "bracket" and _ONLY_BRACKETS.fullmatch(body)):
+                break      # (【打印】【关闭】: a page's toolbar, not a heading)
             if name in depth:
                 level = depth.index(name)
                 close_from(level, line_start)

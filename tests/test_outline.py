@@ -29,6 +29,7 @@ NOT_HEADINGS = [
     "通过“一是一、二是二”的作风推进工作",     # 一是 mid-sentence, not a clause
     "1.维持143件;",                            # a numbered list item of counts
     "(2)撤销行政行为12件。",
+    "【字号 大 中 小】【打印本页】【关闭】",          # a scraped page's toolbar
 ]
 
 
