@@ -94,7 +94,7 @@ _CATEGORY_OPEN = re.compile(r"(?:涉及|因)$")
 _OF_COUNT = re.compile(r"[^，,；;。]{0,4}?的(?=[0-9０-９一二两三四五六七八九十])")
 _COUNT_NEXT = re.compile(r"[了]?[0-9０-９一二两三四五六七八九十]")     # 纠正3件: the verb has its own count
 _CORRECTED_LATER = re.compile(r"(?:纠正|改正|纠错)(?!意见|建议)")
-_LABEL_STRIP = re.compile(r"^[\s　]*(?:对|其中|其余|另有|另|包括|涉及|属于|为|共|有|：|:)+|(?:共|为|有|计|达|的|:|：)+$")
+_LABEL_STRIP = re.compile(r"^[\s　]*(?:对|其中|其余|另有|另|包括|涉及|属于|为|共|有|含|因|：|:)+|(?:引发的?|(?:共|为|有|计|达|的|:|：)+)$")
 _PREFIX_NOISE = re.compile(r"[\s　，,；;：:、其中另有共计为达各均已分别的]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _RESPONDENT = re.compile(r"以?([^，,；;。]{2,12}?)(?:作为|为)(?:被告|被申请人)的?(?:案件)?")

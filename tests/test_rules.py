@@ -552,3 +552,12 @@ def test_counts_compared_each_to_last_year_take_the_earlier_actions_in_order():
     text = "全市审结行政复议案件640件，其中撤销41件、变更6件，分别较去年同期的39件、4件有所增加。"
     assert [(f[1], f[2], f[3]) for f in facts_of(text, 2018)] == [
         ("concluded", 640, 2018), ("revoked", 41, 2018), ("changed", 6, 2018), ("revoked", 39, 2017), ("changed", 4, 2017)]
+
+
+def test_part_labels_drop_因_引发_and_含():
+    text = "收到行政复议申请1027件，其中因执法行为引发的846件。"
+    assert [(f.value, f.breakdown) for f in extract(text, report_year=2021, backend="rules").facts] == [
+        (1027, None), (846, "执法行为")]
+    text = "全年共需办理行政复议案件119件，其中新收行政复议申请113件（含当面提交申请8件）。"
+    assert [(f.value, f.breakdown) for f in extract(text, report_year=2021, backend="rules").facts] == [
+        (119, None), (113, None), (8, "当面提交申请")]
