@@ -27,9 +27,13 @@ def test_unknown_backend():
         extract(TEXT, backend="magic")
 
 
-def test_model_backend_says_no_model_ships():
-    with pytest.raises(ModelNotAvailableError):
-        extract(TEXT, backend="model")
+def test_model_backend_without_a_model_is_a_clear_error(monkeypatch):
+    from fazhi_ie import Extractor
+
+    monkeypatch.setattr("fazhi_ie.model.load.has_shipped_model", lambda: False)
+    with pytest.raises(ModelNotAvailableError, match="no trained model"):
+        Extractor(backend="model")
+    assert Extractor(backend="auto").tagger.__class__.__name__ == "RuleTagger"   # auto falls back to the rules
 
 
 def test_to_dict_is_the_contract_shape():
