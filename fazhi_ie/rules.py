@@ -896,6 +896,12 @@ class RuleLinker:
         for s, o in before:
             if o[0] == "SUBJECT" and _subject_info(o[1]).get("agent"):
                 return o, True
+        if before and before[-1][1][0] == "OTHER" and text and "的" in text[before[-1][0].end:v.start]:
+            # 提请常务会议审议的17项重大行政决策事项: the look-alike is in the 的 phrase, the
+            # count's own noun follows it
+            own = next((o for s, o in nouns if s.code and s.label == "SUBJECT" and 0 <= s.start - v.end <= 1), None)
+            if own:
+                return own, True
         if before:
             return before[-1][1], True
         # a noun after the number belongs to it, unless it heads the next number

@@ -561,3 +561,8 @@ def test_part_labels_drop_因_引发_and_含():
     text = "全年共需办理行政复议案件119件，其中新收行政复议申请113件（含当面提交申请8件）。"
     assert [(f.value, f.breakdown) for f in extract(text, report_year=2021, backend="rules").facts] == [
         (119, None), (113, None), (8, "当面提交申请")]
+
+
+def test_a_look_alike_in_the_的_phrase_before_a_count_does_not_own_it():
+    text = "全年提请区政府常务会议审议的17项重大行政决策事项全部经过合法性审查。"
+    assert [(f[0], f[1], f[2]) for f in facts_of(text, 2021)] == [("major_decision", "reviewed", 17)]
