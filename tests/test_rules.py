@@ -566,3 +566,10 @@ def test_part_labels_drop_因_引发_and_含():
 def test_a_look_alike_in_the_的_phrase_before_a_count_does_not_own_it():
     text = "全年提请区政府常务会议审议的17项重大行政决策事项全部经过合法性审查。"
     assert [(f[0], f[1], f[2]) for f in facts_of(text, 2021)] == [("major_decision", "reviewed", 17)]
+
+
+def test_审议_reviews_decisions_but_审议通过_adopts():
+    assert [(f[0], f[1], f[2]) for f in facts_of("市政府常务会议审议重大行政决策事项14项。", 2019)] == [
+        ("major_decision", "reviewed", 14)]
+    text = "审核规范性文件16件，其中14件经区政府常务会议审议通过后印发。"
+    assert [(f[1], f[2]) for f in facts_of(text, 2024)] == [("reviewed", 16), ("enacted", 14)]
