@@ -105,7 +105,8 @@ def read_weights(path: Path) -> dict[str, Any]:
 
 def load_model(model_dir: str | Path, int8: bool = False):
     """(model in eval mode, tokenizer, config) from a model folder. ``int8`` runs the
-    linear layers with dynamically quantized int8 weights (faster on CPU)."""
+    linear layers with dynamically quantized int8 weights (per tensor); off by default,
+    as it cost the shipped model 0.07 core F1 on its own (benchmarks/RESULTS.md)."""
     d = Path(model_dir)
     missing = [n for n in (CONFIG, WEIGHTS, TOKENIZER) if not (d / n).is_file()]
     if missing:
