@@ -112,7 +112,7 @@ MAX_BARE_PREFIX = 4
 
 def ends_in(first: str, second: str) -> bool:
     """``first`` is an action that ends in ``second`` (a withdrawal ends in the case's
-    termination: ``ends_in`` in actions.yaml); 并 joins any two."""
+    termination: ``ends_in`` in actions.yaml)."""
     return second in lexicon.actions()[first].get("ends_in", ())
 
 

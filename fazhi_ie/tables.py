@@ -107,7 +107,6 @@ def _intro_actions(text: str, start: int, outcomes: bool = False) -> list[str]:
 
 def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subject: str | None) -> list[Link]:
     from . import lexicon
-    from .lexicon import subjects
     from .rules import ends_in
 
     rows = [_cells(text, s.start, s.end) for s in passage.sentences if is_table_line(s.text)]
@@ -124,13 +123,13 @@ def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subje
     intro = _intro_actions(text, passage.start)
     covers = set(lexicon.actions()["corrected"]["covers"])
     # rows that name actions (维持 | 148, 驳回 | 39): the table lists outcomes
-    outcome_rows = any(_describe(row[0], spans, starts)["actions"] for row in rows[1:])
+    row_infos = [_describe(row[0], spans, starts) for row in rows[1:]]
+    outcome_rows = any(info["actions"] for info in row_infos)
     outcome_intro = _intro_actions(text, passage.start, outcomes=True) if outcome_rows else []
     links = []
     carried = None      # a row naming a subject (收到复议申请) speaks for the rows below it
-    for row in rows[1:]:
+    for row, row_info in zip(rows[1:], row_infos):
         label = row[0][2].strip()
-        row_info = _describe(row[0], spans, starts)
         carried = row_info["subject"] or carried
         for j, cell in enumerate(row[1:], start=1):
             if j >= len(header):
@@ -144,7 +143,7 @@ def link_table(text: str, passage: Passage, spans: Sequence[Span], heading_subje
             subject = col["subject"] or carried or context
             if subject is None:
                 continue
-            info = subjects()[subject]
+            info = lexicon.subjects()[subject]
             named = col["actions"] or row_info["actions"]
             action = next((a for a in named if a in info["actions"]), named[0] if named else None)
             if len(set(named)) >= 2 and set(named) <= covers and "corrected" in info["actions"]:
